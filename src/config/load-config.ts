@@ -25,6 +25,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_STATE_PREFIX', 'state.keyPrefix', 'string'],
   ['RK_RUN_TTL_S', 'state.runTtlSeconds', 'int'],
   ['RK_RECENT_RUNS', 'state.recentRunsMax', 'int'],
+  ['RK_PROGRESS_TTL_S', 'state.progressTtlSeconds', 'int'],
   ['RK_CACHE_TTL_S', 'state.cacheTtlSeconds', 'int'],
   ['RK_REDIS_COMMAND_TIMEOUT_MS', 'state.commandTimeoutMs', 'int'],
   ['RK_HOST', 'http.host', 'string'],
@@ -76,16 +77,20 @@ export interface LoadConfigOptions {
   file?: string;
   /** Explicit values (highest precedence), e.g. from `createKernel({config})`. */
   overrides?: ConfigInput;
+  /** Defaults of the embedding program (lowest precedence, above the schema's), e.g. the CLI's quieter log level. */
+  defaults?: ConfigInput;
 }
 
 /**
- * Parses the configuration once: explicit overrides > environment > JSON file > schema defaults.
+ * Parses the configuration once: explicit overrides > environment > JSON file > caller defaults >
+ * schema defaults.
  * Throws one `CONFIG_INVALID` error listing every bad key with the env var to fix.
  */
 export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig> {
   const env = options.env ?? process.env;
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
+  if (options.defaults) deepMerge(raw, options.defaults as Record<string, unknown>);
 
   const file = options.file ?? env.RK_CONFIG_FILE;
   if (file) {

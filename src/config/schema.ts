@@ -11,16 +11,28 @@ export const DEFAULT_EXTRA_IMPORTS = [
 const moduleName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a top-level module name such as "numpy"');
 const port = z.number().int().min(0).max(65535);
 
+/** Field rules of the seed's `SandboxConfig`, camelCase, without defaults (used for partial updates). */
+export const sandboxSettingsFields = {
+  cpuLimit: z.number().int().min(1).max(64),
+  memoryLimitMb: z.number().int().min(32).max(65536),
+  executionTimeoutS: z.number().positive().max(3600),
+  tempStorageMb: z.number().int().min(1).max(65536),
+  pythonVersion: z.string().regex(/^3\.\d+$/, 'a version such as "3.11"'),
+  enableNetworking: z.boolean(),
+  enableAstValidation: z.boolean(),
+  allowedImports: z.array(moduleName).max(200),
+};
+
 /** The seed's `SandboxConfig`, camelCase. Defaults are the seed's. */
 export const sandboxSettingsSchema = z.object({
-  cpuLimit: z.number().int().min(1).max(64).default(2),
-  memoryLimitMb: z.number().int().min(32).max(65536).default(512),
-  executionTimeoutS: z.number().positive().max(3600).default(30),
-  tempStorageMb: z.number().int().min(1).max(65536).default(50),
-  pythonVersion: z.string().regex(/^3\.\d+$/, 'a version such as "3.11"').default('3.11'),
-  enableNetworking: z.boolean().default(false),
-  enableAstValidation: z.boolean().default(true),
-  allowedImports: z.array(moduleName).max(200).default(SEED_ALLOWED_IMPORTS),
+  cpuLimit: sandboxSettingsFields.cpuLimit.default(2),
+  memoryLimitMb: sandboxSettingsFields.memoryLimitMb.default(512),
+  executionTimeoutS: sandboxSettingsFields.executionTimeoutS.default(30),
+  tempStorageMb: sandboxSettingsFields.tempStorageMb.default(50),
+  pythonVersion: sandboxSettingsFields.pythonVersion.default('3.11'),
+  enableNetworking: sandboxSettingsFields.enableNetworking.default(false),
+  enableAstValidation: sandboxSettingsFields.enableAstValidation.default(true),
+  allowedImports: sandboxSettingsFields.allowedImports.default(SEED_ALLOWED_IMPORTS),
 });
 
 /**
@@ -116,6 +128,8 @@ export const configSchema = z.object({
       runTtlSeconds: z.number().int().min(1).default(7 * 86_400),
       /** `RK_RECENT_RUNS`: size of the recent-runs index. */
       recentRunsMax: z.number().int().min(1).max(100_000).default(1000),
+      /** `RK_PROGRESS_TTL_S`: backstop TTL of a run's in-progress key (cleared when the run ends). */
+      progressTtlSeconds: z.number().int().min(1).default(3600),
       /** `RK_CACHE_TTL_S`: execution-result cache TTL. */
       cacheTtlSeconds: z.number().int().min(1).default(3600),
       /** `RK_REDIS_COMMAND_TIMEOUT_MS`. */

@@ -178,3 +178,21 @@ export interface ReasoningResult {
   /** False when the state store could not save the run (e.g. Redis down). */
   persisted?: boolean;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stage outputs the pipeline runner reads to assemble a `ReasoningResult`.
+
+/** What the synthesize stage outputs (the runner copies `program` into the result). */
+export interface SynthesizeOutput {
+  program: { language: 'python'; code: string; model: string };
+  /** Which reasoner produced the program. */
+  reasoner: 'embedded' | 'llm';
+}
+
+/** What the infer stage outputs (the runner copies these into the result). */
+export interface InferOutput {
+  answer: Answer;
+  estimates: Estimate[];
+  execution: ExecutionResult;
+  diagnostics?: Record<string, unknown>;
+}

@@ -1,0 +1,310 @@
+# Trusted launcher for the local executor (reasoning-kernel). It runs inside the sandbox (bwrap) or
+# directly (landlock / process modes), sets hard limits, forks, execs the untrusted program with
+# `python3 -I -B main.py`, waits with wait4 and reports on fd 3, which the program never holds.
+#
+# Protocol
+#   argv[1]  JSON: {python, program, cwd, timeoutMs, rlimits{as,cpu,fsize,nofile,nproc,core},
+#                   nprocRelative, uid, gid, landlock{read[], write[], net, abiMin} | null}
+#   fd 0     control channel from the service: any byte or EOF = kill the run now (also covers the
+#            service dying). The program gets /dev/null as stdin instead.
+#   fd 3     report channel, one JSON object per line:
+#            {"event":"started","pid":N}
+#            {"event":"child_error","message":"..."}   (the sandbox could not start the program)
+#            {"event":"exit", exitCode, signal, utimeS, stimeS, maxRssKb, wallS, killedBy, leftovers,
+#             uid, nproc, landlockAbi}
+#
+# Started with `python3 -I -B -S launcher.py`: no site, no user paths, stdlib only.
+import ctypes
+import json
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+
+REPORT_FD = 3
+PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
+
+# Landlock (include/uapi/linux/landlock.h); the syscall numbers are the same on every architecture.
+SYS_LANDLOCK_CREATE_RULESET = 444
+SYS_LANDLOCK_ADD_RULE = 445
+SYS_LANDLOCK_RESTRICT_SELF = 446
+LANDLOCK_CREATE_RULESET_VERSION = 1
+LANDLOCK_RULE_PATH_BENEATH = 1
+LANDLOCK_RULE_NET_PORT = 2
+FS_EXECUTE = 1 << 0
+FS_WRITE_FILE = 1 << 1
+FS_READ_FILE = 1 << 2
+FS_READ_DIR = 1 << 3
+FS_TRUNCATE = 1 << 14
+FS_IOCTL_DEV = 1 << 15
+FILE_ONLY_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+NET_BIND_TCP = 1 << 0
+NET_CONNECT_TCP = 1 << 1
+SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0
+SCOPE_SIGNAL = 1 << 1
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+libc.prctl.restype = ctypes.c_int
+
+
+def report(obj):
+    data = (json.dumps(obj) + "\n").encode()
+    try:
+        os.write(REPORT_FD, data)
+    except OSError:
+        pass
+
+
+def prctl(option, arg2=0):
+    if libc.prctl(option, ctypes.c_ulong(arg2), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(%d) failed" % option)
+
+
+class RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+
+class PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def landlock_abi():
+    abi = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION))
+    return abi if abi > 0 else 0
+
+
+def apply_landlock(spec):
+    """Restricts this process (and what it execs) to read `read`, write `write`; no TCP, no signals
+    or abstract sockets outside the domain. Fails closed: any error aborts the run."""
+    abi = landlock_abi()
+    if abi < max(1, int(spec.get("abiMin", 1))):
+        raise OSError(95, "Landlock is not available (ABI %d)" % abi)
+    fs_all = (1 << 13) - 1  # ABI 1: bits 0..12
+    if abi >= 2:
+        fs_all |= 1 << 13  # REFER
+    if abi >= 3:
+        fs_all |= FS_TRUNCATE
+    if abi >= 5:
+        fs_all |= FS_IOCTL_DEV
+    attr = RulesetAttr(handled_access_fs=fs_all)
+    size = 8
+    if abi >= 4 and not spec.get("net"):
+        attr.handled_access_net = NET_BIND_TCP | NET_CONNECT_TCP
+        size = 16
+    if abi >= 6:
+        attr.scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL
+        size = 24
+    rfd = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if rfd < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
+    read_rights = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
+    try:
+        for rights, paths in ((read_rights, spec.get("read", [])), (fs_all, spec.get("write", []))):
+            for path in paths:
+                try:
+                    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+                except FileNotFoundError:
+                    continue
+                try:
+                    allowed = rights if os.path.isdir(path) else rights & FILE_ONLY_RIGHTS & fs_all
+                    rule = PathBeneathAttr(allowed_access=allowed, parent_fd=fd)
+                    if libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(rfd), ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+                        raise OSError(ctypes.get_errno(), "landlock_add_rule failed for %s" % path)
+                finally:
+                    os.close(fd)
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        if libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(rfd), ctypes.c_uint32(0)) != 0:
+            raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
+    finally:
+        os.close(rfd)
+    return abi
+
+
+def count_tasks_of(uid):
+    """Tasks (threads) the uid already owns on this host: RLIMIT_NPROC counts them all."""
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/status" % name) as f:
+                uid_ok = threads = None
+                for line in f:
+                    if line.startswith("Uid:"):
+                        uid_ok = int(line.split()[1]) == uid
+                    elif line.startswith("Threads:"):
+                        threads = int(line.split()[1])
+                if uid_ok and threads:
+                    total += threads
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def run_child(cfg, nproc):
+    """In the forked child: limits, isolation, uid drop, exec. Never returns."""
+    try:
+        os.setsid()  # own process group, so the launcher can kill the whole group at once
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        devnull = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        os.set_inheritable(REPORT_FD, False)  # closed by exec; kept until then to report errors
+        os.closerange(REPORT_FD + 1, 65536)
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGALRM, signal.SIGXFSZ):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        limits = cfg["rlimits"]
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_AS, (limits["as"], limits["as"]))
+        # soft < hard: SIGXCPU at the limit, SIGKILL one second later if the program ignores it
+        resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu"], limits["cpu"] + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits["fsize"], limits["fsize"]))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits["nofile"], limits["nofile"]))
+        if nproc is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        if cfg.get("landlock"):
+            apply_landlock(cfg["landlock"])
+        uid, gid = cfg.get("uid"), cfg.get("gid")
+        if uid is not None and os.getuid() == 0:
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        os.chdir(cfg["cwd"])
+        py = cfg["python"]
+        os.execve(py, [py, "-I", "-B", cfg["program"]], dict(os.environ))
+    except BaseException as e:  # noqa: BLE001 - anything here means the sandbox could not start
+        report({"event": "child_error", "message": "%s: %s" % (type(e).__name__, e)})
+    os._exit(127)
+
+
+def children_of(pid):
+    found = []
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            found = [int(x) for x in f.read().split()]
+    except OSError:
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % name) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(name))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def sweep():
+    """Kills every process left behind (orphans reparent to us, the subreaper); returns how many."""
+    me = os.getpid()
+    killed = 0
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        while True:  # reap what is already dead
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return killed
+            if pid == 0:
+                break
+        pids = children_of(me)
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+        time.sleep(0.002 if pids else 0.01)
+    return killed
+
+
+def main():
+    cfg = json.loads(sys.argv[1])
+    os.set_inheritable(REPORT_FD, False)
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
+    limits = cfg["rlimits"]
+    nproc = limits.get("nproc")
+    target_uid = cfg.get("uid") if os.getuid() == 0 else os.getuid()
+    if nproc is not None and cfg.get("nprocRelative") and target_uid is not None:
+        nproc += count_tasks_of(target_uid)
+    landlock = landlock_abi() if cfg.get("landlock") else None
+
+    # No lock: kill() also runs as a signal handler on the main thread, which may hold it.
+    state = {"killedBy": None, "pid": None}
+
+    def kill(reason):
+        if state["killedBy"] is None:
+            state["killedBy"] = reason
+        pid = state["pid"]
+        if pid is not None:
+            for fn in (os.killpg, os.kill):  # kill() covers the instant before the child's setsid()
+                try:
+                    fn(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+
+    signal.signal(signal.SIGALRM, lambda *_: kill("timeout"))
+    signal.signal(signal.SIGTERM, lambda *_: kill("control"))
+    signal.signal(signal.SIGINT, lambda *_: kill("control"))
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        run_child(cfg, nproc)
+    state["pid"] = pid
+    if state["killedBy"] is not None:
+        kill(state["killedBy"])
+    report({"event": "started", "pid": pid})
+    signal.setitimer(signal.ITIMER_REAL, max(0.001, cfg["timeoutMs"] / 1000.0))
+
+    def watch_control():
+        try:
+            os.read(0, 1)  # any byte, or EOF when the service goes away
+        except OSError:
+            pass
+        kill("control")
+
+    threading.Thread(target=watch_control, daemon=True).start()
+
+    while True:
+        try:
+            _, status, ru = os.wait4(pid, 0)
+            break
+        except ChildProcessError:
+            status, ru = 0, None
+            break
+    wall = time.monotonic() - t0
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    state["pid"] = None
+    try:
+        os.killpg(pid, signal.SIGKILL)  # same-group stragglers of the program
+    except (ProcessLookupError, PermissionError):
+        pass
+    leftovers = sweep()
+    report({
+        "event": "exit",
+        "exitCode": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "utimeS": ru.ru_utime if ru else 0.0,
+        "stimeS": ru.ru_stime if ru else 0.0,
+        "maxRssKb": ru.ru_maxrss if ru else 0,
+        "wallS": wall,
+        "killedBy": state["killedBy"],
+        "leftovers": leftovers,
+        "uid": target_uid,
+        "nproc": nproc,
+        "landlockAbi": landlock,
+    })
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

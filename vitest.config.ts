@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Loopback emulators and servers must never go through a proxy.
+    env: { NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
+    // Sandboxed runs are CPU-bound on a 2-core machine: keep parallelism modest.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
