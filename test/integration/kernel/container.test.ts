@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { buildContainer } from '../../../src/kernel/container.js';
+import { createLogger } from '../../../src/logging/logger.js';
+import { TOKENS } from '../../../src/kernel/tokens.js';
+import { PipelineRunner } from '../../../src/kernel/pipeline-runner.js';
+
+describe('DI container', () => {
+  it('resolves every token', async () => {
+    const config = loadConfig({ env: {} });
+    const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
+    try {
+      for (const [name, token] of Object.entries(TOKENS)) {
+        if (token === TOKENS.StagePlugin) continue;
+        expect(container.get(token), name).toBeDefined();
+      }
+      const stages = container.getAll(TOKENS.StagePlugin).map((p) => p.name);
+      expect(stages).toEqual(['parse', 'retrieve', 'graph', 'synthesize', 'infer']);
+      expect(container.get(PipelineRunner).stageNames).toEqual(stages);
+      // Singletons: the bound executor without a Daytona key is the local executor itself.
+      expect(container.get(TOKENS.SandboxExecutor)).toBe(container.get(TOKENS.LocalExecutor));
+      expect(container.get(TOKENS.SandboxExecutor).kind).toBe('local');
+      expect(container.get(TOKENS.StateStore).kind).toBe('memory');
+    } finally {
+      await container.get(TOKENS.SandboxExecutor).close();
+      await container.get(TOKENS.StateStore).close();
+    }
+  });
+
+  it('binds the Redis store when REDIS_URL is set (without connecting eagerly)', async () => {
+    const config = loadConfig({ env: { REDIS_URL: 'redis://127.0.0.1:1/0' } });
+    const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
+    const store = container.get(TOKENS.StateStore);
+    try {
+      expect(store.kind).toBe('redis');
+    } finally {
+      await store.close();
+      await container.get(TOKENS.SandboxExecutor).close();
+    }
+  });
+});
