@@ -34,6 +34,8 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_MAX_CODE_BYTES', 'http.maxCodeBytes', 'int'],
   ['RK_BODY_LIMIT_BYTES', 'http.bodyLimitBytes', 'int'],
   ['RK_SHUTDOWN_GRACE_MS', 'http.shutdownGraceMs', 'int'],
+  ['RK_HTTP_MAX_IN_FLIGHT', 'http.maxInFlightExecutions', 'int'],
+  ['RK_HTTP_MAX_BATCH_ITEMS', 'http.maxBatchItems', 'int'],
   ['RK_PYTHON', 'python.executable', 'string'],
   ['RK_ISOLATION', 'local.isolation', 'string'],
   ['RK_REQUIRE_ISOLATION', 'local.requireIsolation', 'bool'],

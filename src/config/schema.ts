@@ -150,6 +150,10 @@ export const configSchema = z.object({
       bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
       /** `RK_SHUTDOWN_GRACE_MS`: how long shutdown waits for running executions. */
       shutdownGraceMs: z.number().int().min(0).max(600_000).default(10_000),
+      /** `RK_HTTP_MAX_IN_FLIGHT`: executions the HTTP server runs at once (a batch counts its concurrency); beyond it 429. */
+      maxInFlightExecutions: z.number().int().min(1).max(10_000).default(64),
+      /** `RK_HTTP_MAX_BATCH_ITEMS`: most programs in one `/execute/batch` request. */
+      maxBatchItems: z.number().int().min(1).max(10_000).default(100),
     })
     .prefault({}),
   llm: z

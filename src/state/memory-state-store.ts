@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/schema.js';
 import { KernelError } from '../errors.js';
 import type { ExecutionResult, ReasoningResult, SandboxSettings } from '../kernel/contracts.js';
 import type { Logger, RunProgress, SandboxRecord, StateStore, StoreHealth } from '../kernel/tokens.js';
-import { encodeValue } from './state-codec.js';
+import { encodeValue, sortSandboxes } from './state-codec.js';
 import { sandboxRecordTtlSeconds } from './state-keys.js';
 import {
   executionResultSchema,
@@ -174,9 +174,4 @@ export class MemoryStateStore implements StateStore {
   private assertOpen(): void {
     if (this.closed) throw new KernelError('SHUTTING_DOWN', 'The state store is closed; the service is shutting down.');
   }
-}
-
-/** Oldest first, so a cleanup pass deletes in creation order; ties broken by id for stability. */
-export function sortSandboxes(records: SandboxRecord[]): SandboxRecord[] {
-  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.sandboxId.localeCompare(b.sandboxId));
 }

@@ -3,8 +3,7 @@ import type { AppConfig } from '../config/schema.js';
 import { KernelError, isKernelError } from '../errors.js';
 import type { ExecutionResult, ReasoningResult, SandboxSettings } from '../kernel/contracts.js';
 import type { Logger, RunProgress, SandboxRecord, StateStore, StoreHealth } from '../kernel/tokens.js';
-import { sortSandboxes } from './memory-state-store.js';
-import { ValueDecoder, encodeValue } from './state-codec.js';
+import { ValueDecoder, encodeValue, sortSandboxes } from './state-codec.js';
 import { type StateKeys, sandboxRecordTtlSeconds, stateKeys } from './state-keys.js';
 import {
   executionResultSchema,
@@ -280,7 +279,7 @@ export class RedisStateStore implements StateStore {
   private unavailable(what: string, reason: string, cause?: unknown): KernelError {
     return new KernelError(
       'STATE_UNAVAILABLE',
-      `Could not ${what}: the Redis state store at ${this.url} (REDIS_URL) failed: ${reason}. ` +
+      `Could not ${what}: the Redis state store at ${this.url} (REDIS_URL) failed: ${reason.replace(/\.+$/, '')}. ` +
         'Check that redis-server is running and reachable from this host, that the password and db in ' +
         'REDIS_URL are right (rediss:// for TLS), and that it is not out of memory; the store reconnects by itself.',
       { cause, retryAfterS: Math.ceil(REDIS_MAX_RECONNECT_DELAY_MS / 1000) },

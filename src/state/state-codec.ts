@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { KernelError } from '../errors.js';
+import type { SandboxRecord } from '../kernel/tokens.js';
 
 /**
  * Validates a value before it is stored and returns its JSON. Storing something the store would
@@ -52,4 +53,9 @@ export class ValueDecoder {
     this.reported.add(key);
     this.logger.warn({ key, reason }, 'ignoring corrupt value in the state store; delete the key or let it expire');
   }
+}
+
+/** Both stores list sandboxes oldest first (a cleanup pass deletes in creation order), ties by id. */
+export function sortSandboxes(records: SandboxRecord[]): SandboxRecord[] {
+  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.sandboxId.localeCompare(b.sandboxId));
 }
