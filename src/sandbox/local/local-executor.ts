@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject, injectable } from 'inversify';
+import type { AppConfig } from '../../config/schema.js';
+import type { ExecutionResult, ExecutorStatus, RunLimits, RunRequest, SandboxInfo } from '../../kernel/contracts.js';
+import { type Logger, type SandboxExecutor, TOKENS } from '../../kernel/tokens.js';
+import { KernelError, isKernelError } from '../../errors.js';
+import { INDICATORS } from '../../logging/logger.js';
+import { SANDBOX_PATHS, buildBwrapArgs } from './bwrap-command.js';
+import { classifyOutcome } from './classify-outcome.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { type IsolationProbeResult, type LocalIsolation, findBwrap, probeIsolation, uidCanReach } from './isolation-probe.js';
+import { type LauncherHandle, type LauncherRun, startLauncher } from './launcher-process.js';
+import { type PythonRuntime, resolvePythonRuntime } from './python-runtime.js';
+
+/**
+ * RLIMIT_AS = memoryLimitMb + this. Measured: python 3.11 with numpy 2.4 + scipy.stats imported
+ * (OPENBLAS_NUM_THREADS=1, MALLOC_ARENA_MAX=2) peaks at ~250 MiB of address space with ~100 MiB
+ * resident; the headroom lets a 512 MB limit mean "512 MB of the program's own data".
+ */
+export const ADDRESS_SPACE_HEADROOM_MB = 384;
+/** Unprivileged uid/gid runs get when the service is root ("nobody"). */
+export const SANDBOX_UID = 65534;
+export const RLIMIT_NOFILE = 256;
+
+/** Program used to check that a layer really runs code. */
+const PROBE_PROGRAM = 'print("rk-probe-ok")\n';
+const PROBE_LIMITS: RunLimits = {
+  timeoutMs: 15_000, memoryLimitMb: 256, cpuLimit: 1, tempStorageMb: 8, maxOutputBytes: 4096, enableNetworking: false,
+};
+/** System paths a Landlock-confined program may read (never /etc as a whole, /home or /root). */
+const LANDLOCK_READ = [
+  '/usr', '/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32',
+  '/etc/ld.so.cache', '/etc/alternatives', '/etc/localtime', '/etc/matplotlibrc', '/dev/urandom', '/dev/zero',
+];
+
+interface Readiness {
+  runtime: PythonRuntime | null;
+  runtimeError?: KernelError;
+  probe: IsolationProbeResult | null;
+  bwrapPath: string | null;
+  /** uid the fallback modes drop to when the service is root, or null when they cannot. */
+  fallbackUid: number | null;
+}
+
+/**
+ * Runs Python programs on this machine, one fresh interpreter per run, inside the strongest layer
+ * that works here: bubblewrap namespaces, else Landlock, else rlimits and a process group (see
+ * `shared/reference/local-isolation.md`). `status()` reports the layer actually in force.
+ *
+ * Cancellation: when `request.signal` aborts, the run is killed and `run()` throws
+ * `KernelError('ABORTED')` (also when it was still queued); partial output is dropped.
+ */
+@injectable()
+export class LocalExecutor implements SandboxExecutor {
+  readonly kind = 'local' as const;
+  private readonly log: Logger;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly active = new Set<LauncherHandle>();
+  private readonly createdAt = new Date().toISOString();
+  private readonly isRoot = process.getuid?.() === 0;
+  private ready?: Promise<Readiness>;
+  private rootDir?: Promise<string>;
+  private closed = false;
+  private meanRunMs = 1000;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: Readonly<AppConfig>,
+    @inject(TOKENS.Logger) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'local-executor' });
+    const limit = config.local.maxConcurrency > 0 ? config.local.maxConcurrency : Math.max(1, cpus().length);
+    this.limiter = new ConcurrencyLimiter(limit, config.local.maxQueue, () => ((this.limiter.queued + 1) / this.limiter.limit) * (this.meanRunMs / 1000));
+  }
+
+  async run(request: RunRequest): Promise<ExecutionResult> {
+    if (this.closed) throw new KernelError('SHUTTING_DOWN', 'The local executor is closed');
+    const ready = await this.ensureReady();
+    const runtime = this.requireRuntime(ready);
+    const layer = this.requireLayer(ready);
+    const release = await this.limiter.acquire(request.signal);
+    try {
+      const t0 = performance.now();
+      const result = await this.execute(ready, runtime, layer, request.code, request.limits, request.signal, randomUUID());
+      this.meanRunMs = 0.8 * this.meanRunMs + 0.2 * (performance.now() - t0);
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  async runBatch(requests: RunRequest[], options: { concurrency?: number } = {}): Promise<ExecutionResult[]> {
+    const results = new Array<ExecutionResult>(requests.length);
+    const width = Math.max(1, Math.min(options.concurrency ?? this.limiter.limit, requests.length));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < requests.length) {
+        const i = next++;
+        results[i] = await this.run(requests[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: width }, worker));
+    return results;
+  }
+
+  async status(): Promise<ExecutorStatus> {
+    const ready = await this.ensureReady();
+    const layer = ready.probe?.chosen ?? null;
+    const problems: string[] = [];
+    if (!ready.runtime) problems.push(ready.runtimeError?.message ?? 'python3 not found');
+    if (ready.runtime && !layer) problems.push(`isolation "${this.config.local.isolation}" (RK_ISOLATION) does not work here`);
+    if (layer === 'process' && this.config.local.requireIsolation) {
+      problems.push('OS isolation is required (RK_REQUIRE_ISOLATION=true) but neither bubblewrap nor Landlock works');
+    }
+    if (this.closed) problems.push('executor closed');
+    const available = problems.length === 0;
+    return {
+      kind: 'local',
+      isolation: layer ?? 'none',
+      available,
+      serviceStatus: available ? 'operational' : 'unavailable',
+      sandboxActive: false,
+      sandboxId: null,
+      pythonExecutable: ready.runtime?.executable,
+      pythonVersion: ready.runtime?.version,
+      detail: [...problems, this.describeLayers(ready)].join('; '),
+      indicator: available ? INDICATORS.local : INDICATORS.unavailable,
+      queueDepth: this.limiter.queued,
+      running: this.limiter.running,
+      extra: {
+        maxConcurrency: this.limiter.limit,
+        maxQueue: this.limiter.maxQueue,
+        bwrap: ready.bwrapPath,
+        /** uid programs run as on the host (null: the service's own uid, mapped by a user namespace). */
+        runUid: this.runUid(ready, layer),
+        /** RLIMIT_NPROC is in force (the kernel ignores it for uid 0). */
+        processCap: layer !== null && this.runUid(ready, layer) !== 0,
+      },
+    };
+  }
+
+  /** Nothing to create: every run gets a fresh sandbox. */
+  async createSandbox(): Promise<SandboxInfo> {
+    return { sandboxId: 'local', sandboxType: 'local', createdAt: this.createdAt, reused: true };
+  }
+
+  async destroySandbox(): Promise<boolean> {
+    return false;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.limiter.close();
+    const running = [...this.active];
+    for (const h of running) h.stop('closed');
+    await Promise.allSettled(running.map((h) => h.done));
+    if (this.rootDir) await rm(await this.rootDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private ensureReady(): Promise<Readiness> {
+    this.ready ??= this.probe();
+    return this.ready;
+  }
+
+  private async probe(): Promise<Readiness> {
+    const ready: Readiness = { runtime: null, probe: null, bwrapPath: findBwrap(), fallbackUid: null };
+    try {
+      ready.runtime = await resolvePythonRuntime(this.config.python.executable);
+    } catch (e) {
+      ready.runtimeError = isKernelError(e) ? e : new KernelError('PYTHON_NOT_FOUND', String(e), { cause: e });
+      this.log.error({ err: e }, 'python interpreter unavailable');
+      return ready;
+    }
+    const runtime = ready.runtime;
+    if (this.isRoot && uidCanReach([runtime.executable, ...runtime.installRoots, launcherPath()], SANDBOX_UID, SANDBOX_UID)) {
+      ready.fallbackUid = SANDBOX_UID;
+    }
+    ready.probe = await probeIsolation(this.config.local.isolation, async (layer) => {
+      if (layer === 'bubblewrap' && !ready.bwrapPath) return 'bwrap is not installed (apt-get install bubblewrap)';
+      const run = await this.execute(ready, runtime, layer, PROBE_PROGRAM, PROBE_LIMITS, undefined, `probe-${layer}`);
+      if (run.status === 'completed' && run.stdout === 'rk-probe-ok\n') return null;
+      return `probe program ended ${run.status}: ${run.stderr.slice(0, 300)}`;
+    });
+    const chosen = ready.probe.chosen;
+    const failures = Object.entries(ready.probe.layers).filter(([, p]) => !p.ok).map(([l, p]) => `${l}: ${p.reason}`);
+    if (!chosen) this.log.error({ isolation: this.config.local.isolation, failures }, 'requested isolation does not work');
+    else if (chosen !== 'bubblewrap') this.log.warn({ isolation: chosen, failures }, 'bubblewrap unavailable; local runs use a weaker isolation layer');
+    else this.log.info({ isolation: chosen, python: runtime.executable, version: runtime.version }, 'local executor ready');
+    return ready;
+  }
+
+  private runUid(ready: Readiness, layer: LocalIsolation | null): number | null {
+    if (!this.isRoot) return process.getuid?.() ?? null;
+    if (layer === 'bubblewrap') return SANDBOX_UID;
+    return ready.fallbackUid ?? 0;
+  }
+
+  private requireRuntime(ready: Readiness): PythonRuntime {
+    if (!ready.runtime) throw ready.runtimeError ?? new KernelError('PYTHON_NOT_FOUND', 'No python3 found; set RK_PYTHON');
+    return ready.runtime;
+  }
+
+  private requireLayer(ready: Readiness): LocalIsolation {
+    const layer = ready.probe?.chosen;
+    if (!layer) {
+      const why = Object.entries(ready.probe?.layers ?? {}).map(([l, p]) => `${l}: ${p.reason}`).join('; ');
+      throw new KernelError('SANDBOX_UNAVAILABLE', `Isolation "${this.config.local.isolation}" (RK_ISOLATION) does not work on this machine (${why}); set RK_ISOLATION=auto`);
+    }
+    if (layer === 'process' && this.config.local.requireIsolation) {
+      throw new KernelError('SANDBOX_UNAVAILABLE', 'OS isolation is required (RK_REQUIRE_ISOLATION=true) but neither bubblewrap nor Landlock works here; install bubblewrap, allow unprivileged user namespaces, or unset RK_REQUIRE_ISOLATION');
+    }
+    return layer;
+  }
+
+  private workRoot(): Promise<string> {
+    this.rootDir ??= (async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'rk-local-'));
+      await chmod(dir, 0o711); // the dropped uid must traverse it to reach its run folder
+      return dir;
+    })();
+    return this.rootDir;
+  }
+
+  private async execute(
+    ready: Readiness, runtime: PythonRuntime, layer: LocalIsolation, code: string, limits: RunLimits,
+    signal: AbortSignal | undefined, runId: string,
+  ): Promise<ExecutionResult> {
+    const log = this.log.child({ runId, isolation: layer });
+    const runDir = await mkdtemp(join(await this.workRoot(), 'run-'));
+    try {
+      const programPath = join(runDir, 'main.py');
+      await writeFile(programPath, code, { mode: 0o644 });
+      const cpuLimitS = Math.ceil((limits.timeoutMs / 1000) * Math.max(1, limits.cpuLimit)) + 1;
+      const rlimits = {
+        as: (limits.memoryLimitMb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024,
+        cpu: cpuLimitS,
+        fsize: limits.tempStorageMb * 1024 * 1024,
+        nofile: RLIMIT_NOFILE,
+        nproc: null as number | null,
+        core: 0,
+      };
+      const pyBin = runtime.executable.slice(0, runtime.executable.lastIndexOf('/'));
+      let command: string;
+      let args: string[];
+      let spawnEnv: Record<string, string>;
+      if (layer === 'bubblewrap') {
+        // Root: the launcher drops to nobody, so RLIMIT_NPROC applies. Non-root: the user namespace
+        // gives the run its own process count, so the cap applies to this run alone.
+        rlimits.nproc = this.config.local.maxProcesses;
+        const launcherArgs = launcherArgv({
+          python: runtime.executable, program: SANDBOX_PATHS.program, cwd: SANDBOX_PATHS.workdir, timeoutMs: limits.timeoutMs,
+          ...rlimits, nprocRelative: false, uid: this.isRoot ? SANDBOX_UID : null, gid: this.isRoot ? SANDBOX_UID : null, landlock: false,
+        });
+        command = ready.bwrapPath!;
+        args = buildBwrapArgs({
+          pythonRoots: runtime.installRoots, pythonExecutable: runtime.executable, launcherPath: launcherPath(), programPath,
+          tempStorageMb: limits.tempStorageMb, enableNetworking: limits.enableNetworking, unprivileged: !this.isRoot,
+          env: programEnv(pyBin, SANDBOX_PATHS.workdir, '/tmp'), launcherArgs,
+        });
+        spawnEnv = { PATH: '/usr/bin:/bin' };
+      } else {
+        const uid = this.isRoot ? ready.fallbackUid : null;
+        if (uid !== null) {
+          await chown(runDir, uid, uid);
+          await chmod(runDir, 0o700);
+        }
+        // As root without a uid drop RLIMIT_NPROC is ignored by the kernel: not set, and reported.
+        rlimits.nproc = this.isRoot && uid === null ? null : this.config.local.maxProcesses;
+        const landlock = layer === 'landlock';
+        const launcherArgs = launcherArgv({
+          python: runtime.executable, program: programPath, cwd: runDir, timeoutMs: limits.timeoutMs, ...rlimits,
+          nprocRelative: !this.isRoot, uid, gid: uid, landlock,
+          landlockRead: landlock ? [...runtime.installRoots, ...LANDLOCK_READ] : [],
+          landlockWrite: landlock ? [runDir, '/dev/null'] : [],
+          landlockNet: limits.enableNetworking,
+        });
+        command = runtime.executable;
+        args = ['-I', '-B', '-S', launcherPath(), ...launcherArgs];
+        spawnEnv = programEnv(pyBin, runDir, runDir);
+      }
+      const handle = startLauncher({
+        command, args, env: spawnEnv, pidNamespace: layer === 'bubblewrap', timeoutMs: limits.timeoutMs,
+        maxOutputBytes: limits.maxOutputBytes, signal,
+      });
+      this.active.add(handle);
+      let run: LauncherRun;
+      try {
+        run = await handle.done;
+      } catch (e) {
+        throw new KernelError('SANDBOX_ERROR', `Could not start the ${layer} sandbox (${(e as Error).message})`, { cause: e });
+      } finally {
+        this.active.delete(handle);
+      }
+      return this.toResult(run, layer, runtime, runId, cpuLimitS, log);
+    } finally {
+      await rm(runDir, { recursive: true, force: true }).catch((e: unknown) => log.warn({ err: e }, 'run folder not removed'));
+    }
+  }
+
+  private toResult(run: LauncherRun, layer: LocalIsolation, runtime: PythonRuntime, runId: string, cpuLimitS: number, log: Logger): ExecutionResult {
+    if (run.killReason === 'aborted') throw new KernelError('ABORTED', 'The run was cancelled by its AbortSignal and killed');
+    const stderr = run.stderr.toString('utf8');
+    if (run.childError || (!run.started && run.killReason === undefined)) {
+      log.error({ childError: run.childError, stderr: stderr.slice(0, 500), exitCode: run.processExitCode }, 'sandbox failed to start');
+      throw new KernelError('SANDBOX_ERROR', `The ${layer} sandbox could not start the program: ${run.childError ?? stderr.slice(0, 300) ?? 'no report'}; check RK_ISOLATION and the installation`);
+    }
+    const outcome = classifyOutcome(run, stderr, cpuLimitS);
+    const exit = run.exit;
+    const cpuS = exit ? exit.utimeS + exit.stimeS : 0;
+    const wallS = exit && exit.wallS > 0 ? exit.wallS : run.wallMs / 1000;
+    if (exit && exit.leftovers > 0) log.info({ leftovers: exit.leftovers }, 'killed processes that outlived the program');
+    return {
+      exitCode: outcome.exitCode,
+      stdout: run.stdout.toString('utf8'),
+      stderr,
+      executionTime: round(run.wallMs / 1000, 4),
+      status: outcome.status,
+      resourceUsage: {
+        cpuUsagePercent: round(wallS > 0 ? (cpuS / wallS) * 100 : 0, 1),
+        memoryUsageMb: round((exit?.maxRssKb ?? 0) / 1024, 1),
+      },
+      metadata: {
+        sandboxType: 'local',
+        sandboxId: runId,
+        isolation: layer,
+        truncated: run.truncated,
+        fallback: false,
+        streamsMerged: false,
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+        pythonVersion: runtime.version,
+      },
+    };
+  }
+
+  private describeLayers(ready: Readiness): string {
+    const layer = ready.probe?.chosen;
+    const rl = 'rlimits (as, cpu, fsize, nofile, core';
+    const parts: string[] = [];
+    if (layer === 'bubblewrap') {
+      parts.push(`bubblewrap: net,pid,ipc,uts namespaces${this.isRoot ? '' : ' + user namespace'}, read-only /usr and python, private tmpfs /sandbox /tmp, ${this.isRoot ? `uid ${SANDBOX_UID}` : 'service uid (user namespace)'}, ${rl}, nproc ${this.config.local.maxProcesses})`);
+    } else if (layer === 'landlock' || layer === 'process') {
+      const uid = this.isRoot ? (ready.fallbackUid === null ? 'uid 0 (python not reachable by nobody), no process cap' : `uid ${ready.fallbackUid}`) : 'service uid';
+      const ll = layer === 'landlock' ? 'landlock: filesystem (read python and /usr, write run folder), TCP, signals, abstract sockets; ' : 'process: no filesystem or network isolation; ';
+      parts.push(`${ll}${uid}, ${rl}${ready.fallbackUid !== null || !this.isRoot ? `, nproc ${this.config.local.maxProcesses}` : ''}), process group + orphan sweep, scrubbed env`);
+    }
+    for (const [name, p] of Object.entries(ready.probe?.layers ?? {})) if (!p.ok) parts.push(`${name} unavailable: ${p.reason}`);
+    return parts.join('; ');
+  }
+}
+
+/** `key=value` arguments for launcher.py (lists newline-separated, booleans 0/1, null empty). */
+function launcherArgv(fields: Record<string, string | number | boolean | null | readonly string[]>): string[] {
+  return Object.entries(fields).map(([k, v]) => {
+    if (Array.isArray(v)) {
+      if (v.some((p: string) => p.includes('\n'))) throw new KernelError('SANDBOX_ERROR', `A sandbox path contains a newline: ${JSON.stringify(v)}`);
+      return `${k}=${v.join('\n')}`;
+    }
+    if (typeof v === 'boolean') return `${k}=${v ? 1 : 0}`;
+    return `${k}=${v ?? ''}`;
+  });
+}
+
+/** The complete environment of a program: nothing of the service's (no keys, no tokens). */
+function programEnv(pyBin: string, home: string, tmp: string): Record<string, string> {
+  return {
+    PATH: `${pyBin}:/usr/bin:/bin`,
+    HOME: home,
+    TMPDIR: tmp,
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+    NUMEXPR_NUM_THREADS: '1',
+    MALLOC_ARENA_MAX: '2', // each glibc arena reserves 64 MiB of address space, which RLIMIT_AS counts
+    MPLCONFIGDIR: tmp,
+    MPLBACKEND: 'Agg',
+  };
+}
+
+let launcherFile: string | undefined;
+/** launcher.py beside this module (src/), or in the source tree when running from dist/. */
+function launcherPath(): string {
+  if (launcherFile) return launcherFile;
+  const candidates = [new URL('./launcher.py', import.meta.url), new URL('../../../../src/sandbox/local/launcher.py', import.meta.url)];
+  for (const c of candidates) {
+    const p = fileURLToPath(c);
+    if (existsSync(p)) return (launcherFile = p);
+  }
+  throw new KernelError('SANDBOX_ERROR', 'launcher.py is missing next to the local executor; reinstall the package');
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
