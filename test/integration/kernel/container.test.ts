@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ServiceIdentifier } from 'inversify';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { buildContainer } from '../../../src/kernel/container.js';
 import { createLogger } from '../../../src/logging/logger.js';
@@ -10,8 +11,9 @@ describe('DI container', () => {
     const config = loadConfig({ env: {} });
     const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
     try {
-      for (const [name, token] of Object.entries(TOKENS)) {
-        if (token === TOKENS.StagePlugin) continue;
+      const single: [string, ServiceIdentifier<unknown>][] = Object.entries(TOKENS).filter(([name]) => name !== 'StagePlugin');
+      expect(single.length).toBe(Object.keys(TOKENS).length - 1);
+      for (const [name, token] of single) {
         expect(container.get(token), name).toBeDefined();
       }
       const stages = container.getAll(TOKENS.StagePlugin).map((p) => p.name);
