@@ -19,6 +19,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_DAYTONA_TTL_MIN', 'daytona.ttlMinutes', 'int'],
   ['RK_DAYTONA_PROBE_S', 'daytona.probeIntervalS', 'number'],
   ['RK_DAYTONA_MAX_RETRIES', 'daytona.maxRetries', 'int'],
+  ['RK_DAYTONA_RETRY_BASE_MS', 'daytona.retryBaseDelayMs', 'int'],
   ['RK_DAYTONA_REQUEST_TIMEOUT_MS', 'daytona.requestTimeoutMs', 'int'],
   ['RK_INSTANCE_ID', 'instanceId', 'string'],
   ['REDIS_URL', 'state.redisUrl', 'string'],
@@ -66,6 +67,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_LLM_API_KEY', 'llm.apiKey', 'string'],
   ['RK_LLM_MODEL', 'llm.model', 'string'],
   ['RK_LLM_TIMEOUT_MS', 'llm.timeoutMs', 'int'],
+  ['RK_LLM_MAX_RETRIES', 'llm.maxRetries', 'int'],
   ['RK_LOG_LEVEL', 'log.level', 'string'],
   ['RK_LOG_FORMAT', 'log.format', 'string'],
 ];

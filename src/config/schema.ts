@@ -109,6 +109,8 @@ export const configSchema = z.object({
       probeIntervalS: z.number().positive().max(3600).default(30),
       /** `RK_DAYTONA_MAX_RETRIES`: retries of 429/5xx responses. */
       maxRetries: z.number().int().min(0).max(10).default(3),
+      /** `RK_DAYTONA_RETRY_BASE_MS`: first backoff step of those retries (doubles, full jitter). */
+      retryBaseDelayMs: z.number().int().min(1).max(60_000).default(250),
       /** `RK_DAYTONA_REQUEST_TIMEOUT_MS`: per HTTP response deadline of the SDK. */
       requestTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
     })
@@ -166,6 +168,8 @@ export const configSchema = z.object({
       model: z.string().min(1).optional(),
       /** `RK_LLM_TIMEOUT_MS`. */
       timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+      /** `RK_LLM_MAX_RETRIES`: client retries of 429/5xx/timeouts per request (honours Retry-After). */
+      maxRetries: z.number().int().min(0).max(10).default(2),
     })
     .prefault({}),
   log: z

@@ -3,7 +3,7 @@
  * HTTP module and the CLI's `--json` output.
  */
 import type { AppConfig } from '../config/schema.js';
-import type { ExecutionResult, ExecutorStatus, SandboxSettings, Violation } from '../kernel/contracts.js';
+import type { ExecutionResult, ExecutorStatus, ReasoningResult, SandboxInfo, SandboxSettings, Violation } from '../kernel/contracts.js';
 import type { StoreHealth } from '../kernel/tokens.js';
 
 export interface WireSandboxConfig {
@@ -149,5 +149,66 @@ export function statusToWire(
     queue_depth: status.queueDepth,
     running: status.running,
     ...(store ? { state_store: { kind: store.kind, ok: store.ok, ...(store.detail ? { detail: store.detail } : {}) } } : {}),
+  };
+}
+
+export interface WireSandboxInfo {
+  sandbox_id: string;
+  sandbox_type: string;
+  created_at: string;
+  reused: boolean;
+}
+
+export function sandboxInfoToWire(info: SandboxInfo): WireSandboxInfo {
+  return { sandbox_id: info.sandboxId, sandbox_type: info.sandboxType, created_at: info.createdAt, reused: info.reused };
+}
+
+/** `ReasoningResult` in the HTTP API's snake_case (durations in ms, as named). */
+export interface WireReasoningResult {
+  id: string;
+  query: string;
+  success: boolean;
+  overall_confidence: number;
+  answer?: { text: string; value: number; quantity: string };
+  estimates: { name: string; description: string; mean: number; sd: number; interval: [number, number]; interval_mass: number }[];
+  declined?: { reason: string };
+  stages: { name: string; status: string; duration_ms: number; confidence: number; error?: string }[];
+  program?: { language: 'python'; code: string; model: string };
+  execution?: WireExecutionResult;
+  backend: { reasoning: string; sandbox: string };
+  duration_ms: number;
+  created_at: string;
+  persisted?: boolean;
+}
+
+export function reasoningToWire(r: ReasoningResult): WireReasoningResult {
+  return {
+    id: r.id,
+    query: r.query,
+    success: r.success,
+    overall_confidence: r.overallConfidence,
+    ...(r.answer ? { answer: { text: r.answer.text, value: r.answer.value, quantity: r.answer.quantity } } : {}),
+    estimates: r.estimates.map((e) => ({
+      name: e.name,
+      description: e.description,
+      mean: e.mean,
+      sd: e.sd,
+      interval: [e.interval[0], e.interval[1]],
+      interval_mass: e.intervalMass,
+    })),
+    ...(r.declined ? { declined: { reason: r.declined.reason } } : {}),
+    stages: r.stages.map((s) => ({
+      name: s.name,
+      status: s.status,
+      duration_ms: s.durationMs,
+      confidence: s.confidence,
+      ...(s.error !== undefined ? { error: s.error } : {}),
+    })),
+    ...(r.program ? { program: { language: r.program.language, code: r.program.code, model: r.program.model } } : {}),
+    ...(r.execution ? { execution: executionToWire(r.execution) } : {}),
+    backend: { reasoning: r.backend.reasoning, sandbox: r.backend.sandbox },
+    duration_ms: r.durationMs,
+    created_at: r.createdAt,
+    ...(r.persisted !== undefined ? { persisted: r.persisted } : {}),
   };
 }
