@@ -6,3 +6,5 @@ export type { AppConfig, ConfigInput } from './config/schema.js';
 export { KernelError, ERROR_CODES, type ErrorCode } from './errors.js';
 export type * from './kernel/contracts.js';
 export type { ReasonOptions, StageProgressEvent, ExecuteRequest, SandboxService } from './kernel/tokens.js';
+export { buildServer } from './http/build-server.js';
+export { serve } from './http/serve.js';
