@@ -47,6 +47,8 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_POOL_SIZE', 'local.poolSize', 'int'],
   ['RK_POOL_PREIMPORT', 'local.poolPreimport', 'list'],
   ['RK_POOL_RECYCLE_JOBS', 'local.poolRecycleJobs', 'int'],
+  ['RK_POOL_FALLBACK', 'local.poolFallback', 'string'],
+  ['RK_POOL_MAX_GROWTH_MB', 'local.poolMaxGrowthMb', 'int'],
   ['RK_SANDBOX_CPU_LIMIT', 'sandbox.cpuLimit', 'int'],
   ['RK_SANDBOX_MEMORY_LIMIT_MB', 'sandbox.memoryLimitMb', 'int'],
   ['RK_SANDBOX_EXECUTION_TIMEOUT', 'sandbox.executionTimeoutS', 'number'],

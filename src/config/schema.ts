@@ -81,6 +81,10 @@ export const configSchema = z.object({
       poolPreimport: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/)).default(['numpy', 'scipy', 'scipy.stats', 'scipy.special', 'json', 'math']),
       /** `RK_POOL_RECYCLE_JOBS`: replace a warm interpreter after this many jobs. */
       poolRecycleJobs: z.number().int().min(1).default(500),
+      /** `RK_POOL_FALLBACK`: when no warm interpreter is free, `cold` runs cold at once; `wait` waits for one (cold if the pool is down). */
+      poolFallback: z.enum(['cold', 'wait']).default('cold'),
+      /** `RK_POOL_MAX_GROWTH_MB`: replace a warm interpreter whose resident memory grew by more than this. */
+      poolMaxGrowthMb: z.number().int().min(1).max(65536).default(64),
     })
     .prefault({}),
   daytona: z
@@ -99,7 +103,7 @@ export const configSchema = z.object({
       fallback: z.enum(['auto', 'never']).default('auto'),
       /** `RK_DAYTONA_CREATE_TIMEOUT_S`. */
       createTimeoutS: z.number().positive().max(600).default(60),
-      /** `RK_DAYTONA_IDLE_TIMEOUT_S`: delete the reused sandbox after this much idleness. */
+      /** `RK_DAYTONA_IDLE_TIMEOUT_S`: delete the reused sandbox after this much idleness (0 = never). */
       idleTimeoutS: z.number().min(0).max(86_400).default(300),
       /** `RK_DAYTONA_AUTOSTOP_MIN`: server-side auto-stop backstop, minutes. */
       autoStopMinutes: z.number().int().min(1).max(1440).default(15),
