@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { BenchRow } from './bench/bench-kit.js';
+import { benchDaytona } from './bench/daytona.js';
 import { benchHttp } from './bench/http.js';
 import { benchLocalExecutor } from './bench/local-executor.js';
 import { benchReason } from './bench/reason.js';
@@ -16,6 +17,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   'local-executor': benchLocalExecutor,
   reason: benchReason,
   http: benchHttp,
+  daytona: benchDaytona,
   state: benchState,
 };
 
