@@ -168,4 +168,6 @@ export interface ParseOutput {
   familyScores: { family: Family; score: number }[];
   /** The normalised text the parser worked on. */
   normalizedText: string;
+  /** Interval mass the question asks for ("90% credible interval"); overrides the option. */
+  requestedIntervalMass?: number;
 }

@@ -13,6 +13,9 @@ const TENS: Record<string, number> = {
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, million: 1_000_000 };
 
+/** Every word that can be part of a written number. */
+export const NUMBER_WORDS: ReadonlySet<string> = new Set([...Object.keys(SMALL), ...Object.keys(TENS), ...Object.keys(SCALES), 'dozen']);
+
 const WORD = [...Object.keys(SMALL), ...Object.keys(TENS), ...Object.keys(SCALES), 'dozen'].join('|');
 // A run of number words, optionally led by "a" ("a dozen", "a hundred"), joined by spaces,
 // hyphens or "and" ("one hundred and five").
@@ -24,7 +27,13 @@ export function wordsToNumber(run: string): number | null {
   let total = 0;
   let current = 0;
   let seen = false;
+  // "one two" is two numbers, not three: a unit word may not follow a unit or teen word, nor a
+  // tens word follow another tens or unit word, without a scale in between.
+  let last: 'small' | 'tens' | 'scale' | null = null;
   for (const [i, w] of words.entries()) {
+    if (w in SMALL && (last === 'small' || (last === 'tens' && SMALL[w] >= 10))) return null;
+    if (w in TENS && (last === 'small' || last === 'tens')) return null;
+    last = w in SMALL ? 'small' : w in TENS ? 'tens' : w in SCALES || w === 'dozen' ? 'scale' : last;
     if ((w === 'a' || w === 'an') && i === 0) {
       current = 1;
       continue;
@@ -57,15 +66,18 @@ export function wordsToNumber(run: string): number | null {
  * "2 dozen" → "24". Words that are not part of a number are kept.
  */
 export function replaceNumberWords(text: string): string {
-  let out = text.replace(RUN, (run) => {
+  // "2 dozen" first, so the run below does not read "dozen" alone as 12.
+  let out = text.replace(/\b(\d+)\s+dozen\b/g, (_m, n: string) => String(Number(n) * 12));
+  out = out.replace(RUN, (run) => {
     // "and" between two separate numbers ("fourteen and six") is a conjunction, not "one hundred and five".
     const parts = run.split(/\s+and\s+/);
     if (parts.length > 1 && !/hundred|thousand|million/.test(parts[0])) {
       return parts.map((p) => String(wordsToNumber(p) ?? p)).join(' and ');
     }
     const value = wordsToNumber(run);
-    return value === null ? run : String(value);
+    if (value !== null) return String(value);
+    // Several numbers in a row ("one two"): convert each word on its own.
+    return run.split(/(\s+|-)/).map((w) => (/^\s+$|^-$/.test(w) ? w : String(wordsToNumber(w) ?? w))).join('');
   });
-  out = out.replace(/\b(\d+)\s+dozen\b/g, (_m, n: string) => String(Number(n) * 12));
-  return out;
+  return out.replace(/\b(\d+)\s+dozen\b/g, (_m, n: string) => String(Number(n) * 12));
 }

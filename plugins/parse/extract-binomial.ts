@@ -1,0 +1,96 @@
+/**
+ * Binomial proportion and the fair-vs-biased model comparison (same data: k of n). Pure.
+ */
+import { extractGroup } from './extract-group.js';
+import { findComparisons, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import type { ParsePenalty, ProblemOf } from '../problem.js';
+
+const BIAS_WORDS = /\b(?:biased|bias|loaded|rigged|unfair|weighted|trick)\b/;
+const FAIR_WORDS = /\b(?:fair|unbiased)\b/;
+
+/** Threshold of "P(p > x)"; a count threshold ("more than 12 heads") is not a proportion. */
+const FRACTION_WORDS: Record<string, number> = { half: 2, halves: 2, third: 3, thirds: 3, quarter: 4, quarters: 4, fourth: 4, fourths: 4, fifth: 5, fifths: 5 };
+
+function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; value: number; num?: Num } | { decline: string } | null {
+  const askedText = questionText(scan);
+  if (/\bmajority\b/.test(askedText)) return { comparison: 'greater', value: 0.5 };
+  if (/\bminority\b/.test(askedText)) return { comparison: 'less', value: 0.5 };
+  const words = /\b(greater|more|higher|larger|above|over|exceeds?|exceeding|at\s+least|less|lower|smaller|below|under|at\s+most)\s+(?:than\s+)?(?:(?:a|an|one|(\d+))\s+)?(half|halves|thirds?|quarters?|fourths?|fifths?)\b/.exec(askedText);
+  if (words) {
+    const numerator = words[2] === undefined ? 1 : Number(words[2]);
+    const value = numerator / FRACTION_WORDS[words[3]];
+    const start = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : 0;
+    const num = words[2] === undefined ? undefined : scan.numbers.find((n) => n.start === start + words.index + words[0].indexOf(words[2], words[1].length));
+    const comparison = /^(?:less|lower|smaller|below|under|at\s+most)$/.test(words[1]) ? 'less' : 'greater';
+    if (value <= 1) return { comparison, value, num };
+  }
+  const asked = scan.questionIndex;
+  const comparisons = findComparisons(scan).filter((c) => asked < 0 || c.num.sentence === asked);
+  const c = comparisons[0];
+  if (!c) return null;
+  if (c.num.percent) {
+    if (c.num.value > 100) return { decline: `The threshold ${c.num.raw} is above 100 %; a proportion cannot exceed 100 %.` };
+    return { comparison: c.comparison, value: c.num.value / 100, num: c.num };
+  }
+  if (c.num.value >= 0 && c.num.value <= 1) return { comparison: c.comparison, value: c.num.value, num: c.num };
+  return { decline: `The question compares a count (${c.num.raw}) in future trials; the embedded reasoner answers questions about the proportion itself (e.g. "probability that p is above 0.5").` };
+}
+
+/** Binomial extractor; `modelComparison` switches to the fair-vs-biased question. */
+export function extractBinomial(scan: Scan, options: { modelComparison: boolean }): Extraction | null {
+  const asked = questionText(scan);
+  const exclude = new Set<Num>();
+  const penalties: ParsePenalty[] = [];
+  const threshold = options.modelComparison ? null : proportionThreshold(scan);
+  if (threshold && 'decline' in threshold) return { kind: 'decline', reason: threshold.decline, severity: 'unsupported' };
+  if (threshold?.num) exclude.add(threshold.num);
+  // Numbers in a "next N flips" window are not data.
+  for (const n of scan.numbers) if (n.before.at(-1) === 'next') exclude.add(n);
+
+  const group = extractGroup(scan, 0, scan.text.length, exclude, asked);
+  if (group === null) return null;
+  if ('decline' in group) return { kind: 'decline', reason: group.decline, severity: 'inconsistent' };
+  penalties.push(...group.penalties);
+  const used = [...group.used];
+
+  if (options.modelComparison) {
+    const fairAt = asked.search(FAIR_WORDS);
+    const biasAt = asked.search(BIAS_WORDS);
+    const named = /\b(?:probability|chance|likelihood|odds)\s+(?:that\s+)?(?:it|the\s+coin|this\s+coin|the\s+die|it's|its)?\s*(?:is|was|'s)?\s*(?:really\s+|actually\s+)?(fair|unbiased|biased|loaded|rigged|unfair|weighted)\b/.exec(asked);
+    let hypothesis: 'fair' | 'biased';
+    if (named) hypothesis = /^(?:fair|unbiased)$/.test(named[1]) ? 'fair' : 'biased';
+    else if (fairAt >= 0 && (biasAt < 0 || fairAt < biasAt)) hypothesis = 'fair';
+    else if (biasAt >= 0) hypothesis = 'biased';
+    else {
+      hypothesis = FAIR_WORDS.test(scan.text) ? 'fair' : 'biased';
+      penalties.push(penalty('the question does not say which hypothesis it asks about', 0.85));
+    }
+    return {
+      kind: 'problem',
+      problem: { family: 'model-comparison', successes: group.successes, trials: group.trials, successLabel: group.label, hypothesis },
+      used,
+      penalties,
+    };
+  }
+
+  let target: ProblemOf<'binomial'>['target'];
+  const towards = /\bbiased\s+(?:towards?|in\s+favou?r\s+of)\s+([a-z]+)/.exec(asked);
+  if (threshold) {
+    target = { kind: 'prob-p', comparison: threshold.comparison, threshold: threshold.value };
+    if (threshold.num) used.push({ num: threshold.num, role: 'threshold on the proportion' });
+  } else if (towards) {
+    target = { kind: 'prob-p', comparison: towards[1] === group.label || group.label === 'success' ? 'greater' : 'less', threshold: 0.5 };
+  } else if (/\bnext\b/.test(asked) || /\b(?:another|one more|a new|the following)\b/.test(asked)) {
+    target = { kind: 'predictive' };
+  } else if (/\binterval\b/.test(asked) || /\binterval\b/.test(scan.text)) {
+    target = { kind: 'interval' };
+  } else {
+    target = { kind: 'mean' };
+  }
+  return {
+    kind: 'problem',
+    problem: { family: 'binomial', successes: group.successes, trials: group.trials, successLabel: group.label, target },
+    used,
+    penalties,
+  };
+}

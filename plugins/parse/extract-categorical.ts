@@ -1,0 +1,279 @@
+/**
+ * Categorical counts: die faces ("12 sixes in 60 rolls", "a 6 came up 12 times") and labelled
+ * options ("A got 40 votes, B 35, C 25"). K comes from the object (a die has 6 faces unless
+ * stated), a stated number of options, or the listed categories. Pure.
+ */
+import { modelCatalog } from '../model-catalog.js';
+import { penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import type { ParsePenalty } from '../problem.js';
+
+const FACE_WORDS: Record<string, number> = { ones: 1, twos: 2, threes: 3, fours: 4, fives: 5, sixes: 6 };
+const COLORS = 'red|blue|green|yellow|orange|purple|white|black|brown|pink|gray|grey';
+
+interface CountEntry {
+  label: string;
+  count: number;
+  num: Num;
+  /** The number that names the category ("a 6 came up", "3: 5"), when it is one. */
+  labelNum?: Num;
+}
+
+function numAt(scan: Scan, index: number): Num | undefined {
+  return scan.numbers.find((n) => n.start === index);
+}
+
+function dieFaces(scan: Scan): { faces: number; stated: boolean } | null {
+  if (!/\b(?:die|dice|d\d+)\b/.test(scan.text)) return null;
+  const sided = /\b(\d+)[\s-]*(?:sided|faced)\b|\b(\d+)\s+(?:faces|sides)\b|\bd(\d+)\b/.exec(scan.text);
+  if (sided) return { faces: Number(sided[1] ?? sided[2] ?? sided[3]), stated: true };
+  const fact = modelCatalog().facts.die as { faces?: number } | undefined;
+  return { faces: fact?.faces ?? 6, stated: false };
+}
+
+function diceCounts(scan: Scan): CountEntry[] {
+  const out: CountEntry[] = [];
+  const add = (label: string, countIndex: number, labelIndex?: number) => {
+    const num = numAt(scan, countIndex);
+    const labelNum = labelIndex === undefined ? undefined : numAt(scan, labelIndex);
+    if (num && !out.some((e) => e.label === label)) out.push({ label, count: num.value, num, labelNum });
+  };
+  for (const m of scan.text.matchAll(/(-?\d+)\s+(ones|twos|threes|fours|fives|sixes)\b/g)) add(String(FACE_WORDS[m[2]]), m.index ?? 0);
+  for (const m of scan.text.matchAll(/\b(?:a|the\s+number|face|number)?\s*(\d+)\s+(?:came\s+up|appeared|showed\s+up|was\s+rolled|occurred|turned\s+up|landed)\s+(-?\d+)\s+times/g)) {
+    add(m[1], (m.index ?? 0) + m[0].lastIndexOf(m[2]), (m.index ?? 0) + m[0].indexOf(m[1]));
+  }
+  for (const m of scan.text.matchAll(/\brolled\s+(?:a\s+)?(\d+)\s+(-?\d+)\s+times/g)) add(m[1], (m.index ?? 0) + m[0].lastIndexOf(m[2]), (m.index ?? 0) + m[0].indexOf(m[1], 6));
+  for (const m of scan.text.matchAll(/\ba\s+(\d+)\s+(-?\d+)\s+times/g)) add(m[1], (m.index ?? 0) + m[0].lastIndexOf(m[2]), (m.index ?? 0) + m[0].indexOf(m[1]));
+  for (const m of scan.text.matchAll(/(?:^|[\s,;:])(\d+)\s*:\s*(-?\d+)/g)) add(m[1], (m.index ?? 0) + m[0].lastIndexOf(m[2]), (m.index ?? 0) + m[0].search(/\d/));
+  // "two ones, one two, three threes": after number words, "1 2" is one 2.
+  for (const m of scan.text.matchAll(/(?:^|[,:;]\s*|\band\s+)(-?\d+)\s+(\d)(?=\s*(?:,|;|\band\b|\.|$))/g)) {
+    add(m[2], (m.index ?? 0) + m[0].indexOf(m[1]), (m.index ?? 0) + m[0].lastIndexOf(m[2]));
+  }
+  for (const m of scan.text.matchAll(/\b(ones|twos|threes|fours|fives|sixes)\s*:?\s+(-?\d+)/g)) add(String(FACE_WORDS[m[1]]), (m.index ?? 0) + m[0].lastIndexOf(m[2]));
+  for (const m of scan.text.matchAll(/(-?\d+)\s+of\s+(?:the\s+|them\s+|these\s+)?(?:rolls\s+|them\s+)?(?:were|came\s+up|showed|landed\s+on)\s+(?:a\s+)?(\d+)\b/g)) add(m[2], m.index ?? 0);
+  return out;
+}
+
+const FILLER = new Set(
+  ('an the of and or to for with were was is are got received had chose choose picked preferred said says voted went ' +
+    'came up times time people respondents customers voters votes diners donors students users ordered orders ' +
+    'turned landed on them their it its these those who which that in at by from as our we they type s').split(' '),
+);
+
+/** Content words of a label, lightly stemmed ("teas" → "tea", "turned left" → "left"). */
+export function labelWords(text: string): string[] {
+  return text
+    .split(/[^a-z0-9'-]+/)
+    .map((w) => w.replace(/'s$|'/g, ''))
+    .filter((w) => w && !FILLER.has(w) && !/^\d/.test(w))
+    .map((w) => (w.length > 3 && w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.length > 3 && w.endsWith('es') && !w.endsWith('ses') ? w.slice(0, -1) : w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+}
+
+/** "4 colours", "3 options": the number of categories, not a count. */
+function namesCategories(n: Num): boolean {
+  return /^(?:options|categories|candidates|colou?rs|choices|flavou?rs|answers|brands|parties|outcomes|faces|sides|ratings|types|kinds|sided)$/.test(n.after[0] ?? '');
+}
+
+/** "of 500 cars", "among 80 pets", "90 diners:": a total, not a category count. */
+function isTotal(scan: Scan, n: Num): boolean {
+  const prev = n.before.slice(-3).join(' ');
+  return /\b(?:of|among|out\s+of|total|all|sample\s+of|surveyed|asked|polled)$/.test(prev) || /^\s*[a-z]*\s*:/.test(scan.text.slice(n.end, n.end + 20)) && /^\s*[a-z]+\s*:/.test(scan.text.slice(n.end, n.end + 20));
+}
+
+/** Years and identifiers ("since 2012"). */
+function isLabelNumber(_scan: Scan, n: Num): boolean {
+  return Number.isInteger(n.value) && n.value >= 1800 && n.value <= 2100 && /^(?:in|since|of|from|year)$/.test(n.before.at(-1) ?? '');
+}
+
+/**
+ * Generic lists of labelled counts ("36 coffees, 24 teas and 12 juices", "candidate X got 410
+ * votes, candidate Y 380"): segments split at commas/"and", each with one count and a label.
+ */
+function segmentCounts(scan: Scan, end: number): { entries: CountEntry[]; restLabel: string | null } {
+  const text = scan.text.slice(0, end);
+  const pieces: { start: number; text: string }[] = [];
+  const sep = /,\s*(?:and\s+)?|;\s*|\s+and\s+|:\s+|\.\s+/g;
+  let last = 0;
+  for (const m of text.matchAll(sep)) {
+    pieces.push({ start: last, text: text.slice(last, m.index) });
+    last = (m.index ?? 0) + m[0].length;
+  }
+  pieces.push({ start: last, text: text.slice(last) });
+  let best: CountEntry[] = [];
+  let run: CountEntry[] = [];
+  let restLabel: string | null = null;
+  for (const piece of pieces) {
+    const nums = scan.numbers.filter(
+      (n) => n.start >= piece.start && n.start < piece.start + piece.text.length && !n.percent && !namesCategories(n) && !isTotal(scan, n) && !isLabelNumber(scan, n),
+    );
+    const rest = /\b(?:the\s+)?(?:rest|remaining(?:\s+ones)?|remainder|others)\b/.exec(piece.text);
+    if (rest && nums.length === 0 && run.length >= 2) {
+      restLabel = labelWords(piece.text.replace(rest[0], '')).join(' ') || null;
+      if (restLabel) {
+        if (run.length > best.length) best = run;
+        break;
+      }
+    }
+    const words = labelWords(piece.text);
+    if (nums.length === 1 && words.length > 0 && Number.isInteger(nums[0].value)) {
+      run.push({ label: words.join(' '), count: nums[0].value, num: nums[0] });
+    } else {
+      if (run.length > best.length) best = run;
+      run = [];
+    }
+  }
+  if (run.length > best.length) best = run;
+  if (restLabel === null || best.length < 2) restLabel = best.length >= 2 ? restLabel : null;
+  return { entries: best, restLabel };
+}
+
+function optionCounts(scan: Scan): CountEntry[] {
+  const out: CountEntry[] = [];
+  const add = (label: string, countIndex: number) => {
+    const num = numAt(scan, countIndex);
+    if (num && !num.percent && !out.some((e) => e.label === label)) out.push({ label, count: num.value, num });
+  };
+  const patterns: RegExp[] = [
+    /\b(?:option|candidate|choice|category|flavou?r|brand|party|answer)\s+([a-z0-9]+)\s*(?::|got|received|had|with|=|-)\s*(?:(?:a\s+total\s+of|only)\s+)?(-?\d+)/g,
+    new RegExp(String.raw`\b(${COLORS}|[a-z])\s*(?::|=)\s*(-?\d+)`, 'g'),
+    new RegExp(String.raw`\b(${COLORS}|[a-z])\s+(?:got|received|had|drew)\s+(-?\d+)`, 'g'),
+  ];
+  for (const re of patterns) for (const m of scan.text.matchAll(re)) add(m[1], (m.index ?? 0) + m[0].lastIndexOf(m[2]));
+  const countFirst: RegExp[] = [
+    /(-?\d+)\s+(?:(?:votes?|people|respondents|customers|voters|students|users|of\s+them|chose|picked|preferred|for|voted|said|were|prefer|like|liked|selected|went\s+with)\s+){1,3}(?:option\s+|candidate\s+|brand\s+)?([a-z0-9]+)\b/g,
+    new RegExp(String.raw`(-?\d+)\s+(?:were\s+)?(${COLORS})\b`, 'g'),
+  ];
+  for (const re of countFirst) {
+    for (const m of scan.text.matchAll(re)) {
+      // "chose a" is option A only when nothing follows it ("50 chose A, 30 chose B").
+      const rest = scan.text.slice((m.index ?? 0) + m[0].length);
+      if (/^(?:and|the|it|them|of)$/.test(m[2]) || (m[2] === 'a' && !/^\s*(?:[,.;?]|and\b|or\b|$)/.test(rest))) continue;
+      add(m[2], m.index ?? 0);
+    }
+  }
+  return out.sort((a, b) => a.num.start - b.num.start);
+}
+
+/** Categorical extractor; null when there are no category counts. */
+export function extractCategorical(scan: Scan): Extraction | null {
+  const asked = questionText(scan);
+  const penalties: ParsePenalty[] = [];
+  const die = dieFaces(scan);
+  const questionStart = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : scan.text.length;
+  let entries = die ? diceCounts(scan) : optionCounts(scan);
+  let restLabel: string | null = null;
+  if (!die) {
+    const segments = segmentCounts(scan, questionStart);
+    if (segments.entries.length + (segments.restLabel ? 1 : 0) > entries.length) {
+      entries = segments.entries;
+      restLabel = segments.restLabel;
+    }
+  }
+  if (entries.length === 0) return null;
+  const negative = entries.find((e) => e.count < 0);
+  if (negative) return { kind: 'decline', reason: `The count ${negative.num.raw} is negative; category counts cannot be negative.`, severity: 'inconsistent' };
+
+  const statedK = /\b(\d+)\s+(?:options|categories|candidates|colou?rs|choices|flavou?rs|answers|brands|parties|possible\s+answers|outcomes)\b/.exec(scan.text);
+  let categoryCount = die ? die.faces : statedK ? Number(statedK[1]) : entries.length + (restLabel ? 1 : 0);
+  if (!die && !statedK && entries.length + (restLabel ? 1 : 0) < 3) return null;
+  if (die && !die.stated) penalties.push(penalty('assumed a six-sided die', 0.99));
+  if (!die && statedK) categoryCount = Number(statedK[1]);
+  if (entries.length > categoryCount) {
+    return { kind: 'decline', reason: `The question lists ${entries.length} categories but says there are ${categoryCount}.`, severity: 'inconsistent' };
+  }
+  const used: { num: Num; role: string }[] = entries.flatMap((e) => [
+    { num: e.num, role: `count of ${e.label}` },
+    ...(e.labelNum ? [{ num: e.labelNum, role: `face ${e.label}` }] : []),
+  ]);
+  // Numbers that name things rather than count them: "3 options", "a 6-sided die", "rolling a 6".
+  for (const n of scan.numbers) {
+    if (entries.some((e) => e.num === n)) continue;
+    if ((statedK && n.start === statedK.index) || /^(?:sided|faced|faces|sides|options|categories|candidates|choices|colou?rs|outcomes)$/.test(n.after[0] ?? '')) {
+      used.push({ num: n, role: 'number of categories' });
+    } else if (die && n.sentence === scan.questionIndex && n.value >= 1 && n.value <= categoryCount && Number.isInteger(n.value)) {
+      used.push({ num: n, role: 'asked face' });
+    }
+  }
+  const sum = entries.reduce((s, e) => s + e.count, 0);
+  const totalNum = scan.numbers.find(
+    (n) => !entries.some((e) => e.num === n) && Number.isInteger(n.value) && !n.percent &&
+      (isTotal(scan, n) || /^(?:times|rolls|throws|respondents|people|votes|voters|customers|students|draws|participants|users|responses|ballots|trials)$/.test(n.after[0] ?? '') || /\b(?:surveyed|polled|asked|rolled|thrown|tossed|of)$/.test(n.before.at(-1) ?? '')) &&
+      !(n.after[1] === 'times' || n.after[0] === 'faces' || n.after[0] === 'sided' || n.after[0] === 'options'),
+  );
+  let total = sum;
+  if (restLabel !== null) {
+    if (!totalNum) return { kind: 'decline', reason: 'The question says "the rest" but gives no total to take the rest from.', severity: 'missing' };
+    if (sum > totalNum.value) return { kind: 'decline', reason: `The category counts add up to ${sum}, more than the stated total ${totalNum.raw}.`, severity: 'inconsistent' };
+    entries = [...entries, { label: restLabel, count: totalNum.value - sum, num: totalNum }];
+    used.push({ num: totalNum, role: 'total count' });
+    total = totalNum.value;
+  } else if (totalNum) {
+    used.push({ num: totalNum, role: 'total count' });
+    total = totalNum.value;
+    if (sum > total) return { kind: 'decline', reason: `The category counts add up to ${sum}, more than the stated total ${totalNum.raw}.`, severity: 'inconsistent' };
+    if (entries.length === categoryCount && sum !== total) {
+      return { kind: 'decline', reason: `The category counts add up to ${sum}, not the stated total ${totalNum.raw}.`, severity: 'inconsistent' };
+    }
+  } else if (entries.length < categoryCount) {
+    return { kind: 'decline', reason: 'Only some category counts are given and no total; say how many rolls or responses there were in all.', severity: 'missing' };
+  }
+
+  // The asked category: a listed label (or face) named in the question.
+  if (/\b(?:odd|even)\s+number\b|\bor\s+(?:a\s+)?\d\b|\beither\b/.test(asked)) {
+    return { kind: 'decline', reason: 'The question asks about several categories at once; the embedded reasoner answers the probability of one category.', severity: 'unsupported' };
+  }
+  const askedFace = die
+    ? (/\b(?:rolling|roll|rolled|lands?\s+on|landing\s+on|shows?|showing|getting|get|comes?\s+up|of|is|be)\s+(?:a|an|the)?\s*(\d+)\b/.exec(asked)?.[1] ??
+      Object.entries(FACE_WORDS).find(([w]) => new RegExp(String.raw`\b${w}\b`).test(asked))?.[1]?.toString())
+    : undefined;
+  let askedEntry: CountEntry | undefined;
+  let askedLabel: string | undefined;
+  if (askedFace !== undefined) {
+    askedLabel = askedFace;
+    askedEntry = entries.find((e) => e.label === askedFace);
+  } else if (entries.some((e) => e.label.includes(' ') || e.label.length > 1)) {
+    const asks = new Set(labelWords(asked));
+    const scored = entries
+      .map((e) => {
+        const own = e.label.split(' ');
+        const unique = own.filter((w) => asks.has(w) && !entries.some((o) => o !== e && o.label.split(' ').includes(w)));
+        return { e, score: unique.length };
+      })
+      .filter((x) => x.score > 0)
+      .sort((a, b) => b.score - a.score);
+    if (scored.length === 1 || (scored.length > 1 && scored[0].score > scored[1].score)) {
+      askedEntry = scored[0].e;
+      askedLabel = askedEntry.label;
+    } else if (scored.length > 1) {
+      return { kind: 'decline', reason: 'The question names several categories; the embedded reasoner answers the probability of one category.', severity: 'unsupported' };
+    }
+  } else {
+    const found = entries
+      .map((e) => ({ e, at: asked.search(new RegExp(e.label.length === 1 ? String.raw`(?:\b(?:option|candidate|choice|brand|chooses|picks|prefers|selects|is|for|be)\s+|^)${e.label}\b` : String.raw`\b${e.label}\b`)) }))
+      .filter((x) => x.at >= 0)
+      .sort((a, b) => a.at - b.at);
+    askedEntry = found[0]?.e;
+    askedLabel = askedEntry?.label;
+  }
+  if (askedLabel === undefined) {
+    if (entries.length === 1 && die) {
+      askedEntry = entries[0];
+      askedLabel = entries[0].label;
+      penalties.push(penalty('the question does not name a face: used the one counted', 0.9));
+    } else {
+      return { kind: 'decline', reason: 'The question does not say which category it asks about.', severity: 'missing' };
+    }
+  }
+  if (die && (Number(askedLabel) < 1 || Number(askedLabel) > categoryCount)) {
+    return { kind: 'decline', reason: `A ${categoryCount}-sided die has no face ${askedLabel}.`, severity: 'inconsistent' };
+  }
+  if (!askedEntry) {
+    return { kind: 'decline', reason: `The question asks about ${askedLabel} but gives no count for it.`, severity: 'missing' };
+  }
+  const counts = entries.length === categoryCount && die ? [...entries].sort((a, b) => Number(a.label) - Number(b.label)).map((e) => e.count) : entries.length === categoryCount ? entries.map((e) => e.count) : null;
+  return {
+    kind: 'problem',
+    problem: { family: 'categorical', categoryCount, total, askedCount: askedEntry.count, askedLabel: die ? `face ${askedLabel}` : askedLabel, counts },
+    used,
+    penalties,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Exponential lifetimes / waiting times: a list of durations ("lasted 800, 950 and 1100 hours")
+ * or a count with a total ("10 bulbs failed after a total of 5000 hours"). Pure.
+ */
+import { findLists, statedCount } from './find-lists.js';
+import { conversionFactor, lookupUnit, unitAlternation, type UnitInfo } from './units.js';
+import { findComparisons, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import type { ParsePenalty, ProblemOf } from '../problem.js';
+
+const MEAN_LIFETIME = /\b(?:mean|average|expected|typical)\s+(?:life(?:time|span)?|time|waiting\s+time|wait|duration|survival\s+time|time\s+(?:to|until|between)\s+[a-z]+)\b|\bhow\s+long\b/;
+
+/** Exponential extractor; null when there are no durations. */
+export function extractExponential(scan: Scan): Extraction | null {
+  const asked = questionText(scan);
+  const units = unitAlternation({ timeOnly: true });
+  const penalties: ParsePenalty[] = [];
+  const used: { num: Num; role: string }[] = [];
+  const comparison = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
+  const exclude = new Set<Num>(comparison ? [comparison.num] : []);
+
+  let count: number;
+  let total: number;
+  let dataUnit: UnitInfo | null = null;
+  const list = findLists(scan, exclude).find((l) => !l.nums.some((n) => n.percent));
+  if (list) {
+    dataUnit = list.unit ? lookupUnit(list.unit) : null;
+    if (!dataUnit) {
+      const m = new RegExp(String.raw`\b(${units})\b`).exec(scan.text);
+      dataUnit = m ? lookupUnit(m[1]) : null;
+      if (dataUnit) penalties.push(penalty(`the listed durations carry no unit: took ${dataUnit.name}s from the text`, 0.9));
+    }
+    const negative = list.nums.find((n) => n.value < 0);
+    if (negative) return { kind: 'decline', reason: `The duration ${negative.raw} is negative; lifetimes and waiting times cannot be negative.`, severity: 'inconsistent' };
+    const stated = statedCount(scan, list);
+    if (stated) {
+      if (stated.value !== list.nums.length) {
+        return { kind: 'decline', reason: `The question says ${stated.raw} ${stated.after[0] ?? ''} but lists ${list.nums.length} durations; the counts do not add up.`, severity: 'inconsistent' };
+      }
+      used.push({ num: stated, role: 'number of observed durations' });
+    }
+    count = list.nums.length;
+    total = list.nums.reduce((s, n) => s + n.value, 0);
+    used.push(...list.nums.map((num) => ({ num, role: 'observed duration' })));
+  } else {
+    const totalNum = scan.numbers.find((n) => !exclude.has(n) && lookupUnit(n.after[0] ?? '')?.dimension === 'time' && /\b(?:total|combined|sum|altogether|cumulative)\b/.test(n.before.slice(-4).join(' ') + ' ' + n.after.slice(1, 4).join(' ')));
+    if (!totalNum) return null;
+    const countNum = scan.numbers.find((n) => n !== totalNum && !exclude.has(n) && Number.isInteger(n.value) && !n.percent && lookupUnit(n.after[0] ?? '') === null);
+    if (!countNum) return { kind: 'decline', reason: 'The question gives a total time but not how many lifetimes or waits it covers.', severity: 'missing' };
+    if (countNum.value <= 0 || totalNum.value <= 0) return { kind: 'decline', reason: 'The count and the total time must both be positive.', severity: 'inconsistent' };
+    dataUnit = lookupUnit(totalNum.after[0]!);
+    count = countNum.value;
+    total = totalNum.value;
+    used.push({ num: countNum, role: 'number of observed durations' }, { num: totalNum, role: 'total observed time' });
+  }
+  if (!dataUnit) return { kind: 'decline', reason: 'The durations have no time unit; say whether they are minutes, hours, days ...', severity: 'missing' };
+  if (total <= 0) return { kind: 'decline', reason: 'The total observed time is zero; there is nothing to learn a rate from.', severity: 'inconsistent' };
+
+  const perMatch = new RegExp(String.raw`(?:(?:\bper|\ban?|\beach|\bevery|\bin)\s+|/\s*)(${units})\b`).exec(asked);
+  let unit = perMatch ? lookupUnit(perMatch[1])! : dataUnit;
+  let target: ProblemOf<'exponential'>['target'];
+  if (comparison) {
+    const tUnit = lookupUnit(comparison.num.after[0] ?? '');
+    if (comparison.comparison === 'less') {
+      return { kind: 'decline', reason: 'The embedded reasoner answers "longer than t" for the next duration; ask for that probability instead.', severity: 'unsupported' };
+    }
+    unit = tUnit && tUnit.dimension === 'time' ? tUnit : dataUnit;
+    target = { kind: 'prob-longer', duration: comparison.num.value };
+    used.push({ num: comparison.num, role: `duration threshold in ${unit.name}s` });
+  } else if (/\brate\b/.test(asked)) {
+    target = { kind: 'rate' };
+  } else if (MEAN_LIFETIME.test(asked)) {
+    target = { kind: 'mean-lifetime' };
+  } else {
+    target = { kind: 'rate' };
+    penalties.push(penalty('the question does not say rate or mean lifetime: answered the rate', 0.85));
+  }
+  const factor = conversionFactor(dataUnit, unit);
+  if (factor === null) return { kind: 'decline', reason: `Cannot convert ${dataUnit.name}s to ${unit.name}s.`, severity: 'inconsistent' };
+  if (factor !== 1) penalties.push(penalty(`converted ${dataUnit.name}s to ${unit.name}s`, 0.99));
+  return {
+    kind: 'problem',
+    problem: { family: 'exponential', count, totalTime: total * factor, unit: unit.name, target },
+    used,
+    penalties,
+  };
+}

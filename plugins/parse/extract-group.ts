@@ -1,0 +1,245 @@
+/**
+ * Finds "k successes out of n trials" in a stretch of a question, whatever the phrasing:
+ * "14 heads in 20 flips", "flipped 20 times with 14 heads", "7 of 10", "14/20",
+ * "14 heads and 6 tails", "a survey of 400 people, 12.5% said yes". Used by the binomial,
+ * model-comparison and two-proportions extractors. Pure.
+ */
+import { modelCatalog } from '../model-catalog.js';
+import { penalty, type Num, type Scan } from './scan.js';
+import { lookupUnit } from './units.js';
+import type { ParsePenalty } from '../problem.js';
+
+/** Nouns that count trials (the n of k-out-of-n). */
+export const TRIAL_NOUNS = new Set(
+  ('times flips tosses throws trials attempts shots tries visitors users visits sessions people persons patients ' +
+    'respondents participants customers voters students subjects items parts units products widgets components ' +
+    'samples emails games matches births babies seeds rolls draws spins tests applicants cases children adults ' +
+    'individuals members employees players households shoppers viewers readers recipients bulbs chips devices ' +
+    'coins flipped tossed trial flip toss throw shot attempt free coin independent total pieces eggs batches ' +
+    'interviews calls leads impressions downloads installs at-bats atbats penalties kicks serves questions').split(' '),
+);
+
+/** Words right after a count that mark it as the successes. */
+const SUCCESS_HINTS = new Set(
+  ('heads tails successes success conversions converted signups signed purchases purchased bought clicked clicks ' +
+    'defective defects defect faulty broken made makes hits wins won passed failed failures germinated cured ' +
+    'recovered responded agreed said answered voted yes no landed preferred liked returned missed ' +
+    'misses sprouted survived scored replied approved improved opened subscribed bounced chose rated reported ' +
+    'tested showed liked disliked positive').split(' '),
+);
+
+const SKIP_LABEL_WORDS = new Set('were was of them came up landed on showed resulted in the a an it they times turned out to be as are is had did'.split(' '));
+
+export interface GroupData {
+  successes: number;
+  trials: number;
+  label: string;
+  used: { num: Num; role: string }[];
+  penalties: ParsePenalty[];
+}
+
+export type GroupResult = GroupData | { decline: string } | null;
+
+function complementOf(label: string): string | null {
+  for (const [a, b] of modelCatalog().complements) {
+    if (label === a) return b;
+    if (label === b) return a;
+  }
+  return null;
+}
+
+/** The success label written after a count ("14 heads" → "heads", "11 were tails" → "tails"). */
+export function labelAfter(num: Num): string {
+  const before = labelBeforeTimes(num);
+  if (before !== null && complementOf(before) !== null) return before;
+  for (const w of num.after.slice(0, 4)) {
+    if (complementOf(w) !== null) return w;
+  }
+  // "missed 13 of them": the label is the verb before the count.
+  const prev = num.before.at(-1) ?? '';
+  if (complementOf(prev) !== null) return prev;
+  for (const w of num.after.slice(0, 3)) {
+    if (SKIP_LABEL_WORDS.has(w) || TRIAL_NOUNS.has(w) || /\d/.test(w)) continue;
+    return w;
+  }
+  return 'success';
+}
+
+/** "landed heads 14 times", "came up tails 6 times": a count of outcomes written before "times". */
+function labelBeforeTimes(num: Num): string | null {
+  if (num.after[0] !== 'times') return null;
+  const prev = num.before.at(-1) ?? '';
+  return complementOf(prev) !== null || SUCCESS_HINTS.has(prev) ? prev : null;
+}
+
+const TRIAL_VERBS = /^(?:flipped|tossed|rolled|thrown|threw|shot|tried|attempted|played|spun|asked|tested|repeated|ran|run|performed|sampled|shown|displayed|sent|served|kicked|drawn|drew|pitched|launched|fired|planted|called|visited|viewed|opened|clicked|flips|tosses|it|coin)$/;
+
+function isTrialCount(num: Num): boolean {
+  if (labelBeforeTimes(num) !== null) return false;
+  const [w0, w1] = num.after;
+  if (w0 === 'times') return num.before.slice(-3).some((w) => TRIAL_VERBS.test(w));
+  if (w0 !== undefined && TRIAL_NOUNS.has(w0)) return true;
+  // Two-word trial nouns: "free throws", "penalty kicks", "independent trials".
+  if (w1 !== undefined && TRIAL_NOUNS.has(w1) && w1 !== 'times' && /^[a-z-]+$/.test(w0 ?? '') && !SUCCESS_HINTS.has(w0 ?? '')) {
+    return true;
+  }
+  const b = num.before.slice(-2).join(' ');
+  return /\b(?:sample|survey|poll|total|batch|group|panel|study|trial)\s+of$/.test(b) || /\b(?:surveyed|polled|tested|asked|inspected|sampled|interviewed|treated|examined|checked|flipped|tossed|shown)$/.test(num.before.at(-1) ?? '');
+}
+
+function isIntegerCount(num: Num): boolean {
+  return !num.percent && Number.isInteger(num.value);
+}
+
+/** Follows a count by a time unit ("6 hours"), i.e. an exposure, not a trial count. */
+function isExposure(num: Num): boolean {
+  const unit = num.after[0] === undefined ? null : lookupUnit(num.after[0]);
+  return unit !== null && unit.dimension === 'time' && num.after[0] !== 's' && num.after[0] !== 'm';
+}
+
+/**
+ * Extracts one group's k and n from the numbers of `scan` that lie in [start, end), except those
+ * in `exclude` (thresholds, windows). `asked` is the question sentence, to resolve complements.
+ */
+export function extractGroup(scan: Scan, start: number, end: number, exclude: Set<Num>, asked: string): GroupResult {
+  const region = scan.text.slice(start, end);
+  const nums = scan.numbers.filter((n) => n.start >= start && n.start < end && !exclude.has(n));
+  const negative = nums.find((n) => n.value < 0);
+  if (negative) return { decline: `The count ${negative.raw} is negative; counts of trials and successes cannot be negative.` };
+
+  const byStart = (abs: number) => nums.find((n) => n.start === abs);
+  let kNum: Num | undefined;
+  let nNum: Num | undefined;
+  const penalties: ParsePenalty[] = [];
+
+  // 1. "k ... of/out of/in/from n" and "k/n".
+  const kOfN = /(\d+(?:\.\d+)?)((?:\s+[a-z'-]+){0,3}?)\s*(?:\s(?:out\s+of|of|in|from|among)\s+(?:the\s+|a\s+total\s+of\s+|all\s+|only\s+|their\s+|his\s+|her\s+)?|\/)(\d+(?:\.\d+)?)(?![\d%]|\.\d)/g;
+  for (const m of region.matchAll(kOfN)) {
+    const k = byStart(start + (m.index ?? 0));
+    const n = byStart(start + (m.index ?? 0) + m[0].length - m[3].length);
+    if (!k || !n || !isIntegerCount(k) || !isIntegerCount(n) || isExposure(n) || isExposure(k)) continue;
+    const middle = m[2].trim();
+    if (/\b(?:and|with|but|while|per)\b/.test(middle)) continue;
+    kNum = k;
+    nNum = n;
+    break;
+  }
+
+  let label = 'success';
+  let successes: number | undefined;
+  if (kNum && nNum) {
+    label = labelAfter(kNum);
+    successes = kNum.value;
+  } else {
+    const trialCounts = nums.filter((n) => isIntegerCount(n) && isTrialCount(n) && !isExposure(n));
+    // Prefer a trial count with a success count in its own sentence ("checked 120 parts and found 9 defective").
+    nNum =
+      trialCounts.find((t) => nums.some((n) => n !== t && n.sentence === t.sentence && isIntegerCount(n) && !isTrialCount(n) && !isExposure(n) && (n.after.slice(0, 3).some((w) => SUCCESS_HINTS.has(w) || complementOf(w) !== null) || labelBeforeTimes(n) !== null))) ??
+      trialCounts.find((t) => nums.some((n) => n !== t && n.sentence === t.sentence && n.percent)) ??
+      trialCounts[0];
+    if (nNum) {
+      const trialNum = nNum;
+      const candidates = nums
+        .filter((n) => n !== trialNum && isIntegerCount(n) && !isExposure(n) && !isTrialCount(n))
+        .map((n) => {
+          let score = 0;
+          if (n.after.slice(0, 3).some((w) => SUCCESS_HINTS.has(w) || complementOf(w) !== null) || labelBeforeTimes(n) !== null) score += 2;
+          if (n.sentence === trialNum.sentence) score += 1;
+          if (Math.abs(n.sentence - trialNum.sentence) > 1) score -= 1;
+          return { n, score };
+        })
+        .filter((c) => c.score > 0)
+        .sort((a, b) => b.score - a.score || Number(complementOf(labelAfter(b.n)) !== null) - Number(complementOf(labelAfter(a.n)) !== null));
+      const labelled = candidates.filter((c) => complementOf(labelAfter(c.n)) !== null);
+      if (labelled.length >= 2 && complementOf(labelAfter(labelled[0].n)) === labelAfter(labelled[1].n)) {
+        const [a, b] = [labelled[0].n, labelled[1].n];
+        if (a.value + b.value !== trialNum.value) {
+          return { decline: `The counts do not add up: ${a.raw} ${labelAfter(a)} and ${b.raw} ${labelAfter(b)} make ${a.value + b.value}, not ${trialNum.raw}.` };
+        }
+        kNum = a;
+      } else if (candidates.length > 0) {
+        if (candidates.length > 1 && candidates[0].score === candidates[1].score) {
+          penalties.push(penalty('two numbers could be the success count; took the first', 0.8));
+        }
+        kNum = candidates[0].n;
+      }
+      const allOf = /\b(heads|tails|yes|successes|hits|wins)\s+(?:every\s+(?:single\s+)?time|each\s+time|all\s+the\s+time|on\s+every\s+[a-z]+)|\ball\s+(?:of\s+them\s+)?(?:came\s+up\s+|landed\s+|were\s+)?(heads|tails)\b/.exec(region);
+      if (kNum) {
+        label = labelAfter(kNum);
+        successes = kNum.value;
+      } else if (allOf) {
+        label = allOf[1] ?? allOf[2];
+        successes = trialNum.value;
+        kNum = trialNum;
+      } else {
+        const pct = nums.find((n) => n.percent);
+        if (pct) {
+          if (pct.value > 100) return { decline: `${pct.raw} is above 100 %; a share of trials cannot exceed 100 %.` };
+          const exact = (pct.value / 100) * trialNum.value;
+          successes = Math.round(exact);
+          if (Math.abs(exact - successes) > 1e-9) penalties.push(penalty(`${pct.raw} of ${trialNum.raw} is not a whole number; rounded to ${successes}`, 0.9));
+          label = labelAfter(pct);
+          kNum = pct;
+        }
+      }
+    } else {
+      // 3. "14 heads and 6 tails": complementary counts without a stated total.
+      const labelled = nums.filter((n) => isIntegerCount(n) && complementOf(labelAfter(n)) !== null);
+      for (let i = 0; i + 1 < labelled.length; i++) {
+        if (complementOf(labelAfter(labelled[i])) === labelAfter(labelled[i + 1])) {
+          kNum = labelled[i];
+          successes = kNum.value;
+          label = labelAfter(kNum);
+          const other = labelled[i + 1];
+          return finish(scan, asked, { successes, trials: kNum.value + other.value, label, used: [{ num: kNum, role: `count of ${label}` }, { num: other, role: `count of ${labelAfter(other)}` }], penalties });
+        }
+      }
+    }
+  }
+  if (successes === undefined || !nNum || !kNum) return null;
+  if (successes > nNum.value) {
+    return { decline: `There are more successes (${successes}) than trials (${nNum.raw}); check the counts.` };
+  }
+  if (nNum.value === 0) return { decline: 'The number of trials is zero; there is no data to learn from.' };
+  return finish(scan, asked, {
+    successes,
+    trials: nNum.value,
+    label,
+    used: [{ num: kNum, role: `count of ${label}` }, { num: nNum, role: 'number of trials' }],
+    penalties,
+  });
+}
+
+/** Applies a complement: the data counts tails but the question asks about heads. */
+function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
+  const other = complementOf(group.label);
+  // "missed 13 of 50 ... her free-throw percentage", "26 failed to germinate ... germination rate".
+  if (asked && /^(?:missed|misses|failed|failures|failure|lost|losses)$/.test(group.label)) {
+    const stem = group.label.slice(0, 4);
+    if (!new RegExp(String.raw`\b${stem}`).test(asked) && !/\b(?:miss|fail|los)/.test(asked)) {
+      return {
+        ...group,
+        successes: group.trials - group.successes,
+        label: other ?? 'success',
+        penalties: [...group.penalties, penalty(`the data count ${group.label}, the question asks about the opposite: used the complement`, 0.95)],
+      };
+    }
+  }
+  if (asked && other !== null && /^(?:passed|made|makes|hits|wins|won|successes|success)$/.test(group.label) && new RegExp(String.raw`\b${other.slice(0, 4)}`).test(asked)) {
+    return {
+      ...group,
+      successes: group.trials - group.successes,
+      label: other,
+      penalties: [...group.penalties, penalty(`the data count ${group.label}, the question asks about ${other}: used the complement`, 0.95)],
+    };
+  }
+  if (other !== null && new RegExp(String.raw`\b${other}\b`).test(asked) && !new RegExp(String.raw`\b${group.label}\b`).test(asked)) {
+    return {
+      ...group,
+      successes: group.trials - group.successes,
+      label: other,
+      penalties: [...group.penalties, penalty(`the data count ${group.label}, the question asks about ${other}: used the complement`, 0.98)],
+    };
+  }
+  return group;
+}

@@ -1,0 +1,41 @@
+/**
+ * Normal mean from listed measurements (unknown variance). Pure.
+ */
+import { findLists, MEASUREMENT_UNIT, statedCount } from './find-lists.js';
+import { findComparisons, type Extraction, type Num, type Scan } from './scan.js';
+import type { ParsePenalty, ProblemOf } from '../problem.js';
+
+/** Normal-mean extractor; null when there is no list of at least two measurements. */
+export function extractNormalMean(scan: Scan): Extraction | null {
+  const comparison = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
+  const exclude = new Set<Num>(comparison ? [comparison.num] : []);
+  const lists = findLists(scan, exclude).filter((l) => !l.nums.some((n) => n.percent));
+  const list = lists[0];
+  if (!list) return null;
+  const penalties: ParsePenalty[] = [];
+  const used: { num: Num; role: string }[] = list.nums.map((num) => ({ num, role: 'measurement' }));
+  // A stated count ("5 measurements: ...") must match the list.
+  const stated = statedCount(scan, list);
+  if (stated) {
+    if (stated.value !== list.nums.length) {
+      return { kind: 'decline', reason: `The question says ${stated.raw} ${stated.after[0]} but lists ${list.nums.length} values; the counts do not add up.`, severity: 'inconsistent' };
+    }
+    used.push({ num: stated, role: 'number of measurements' });
+  }
+  const values = list.nums.map((n) => n.value);
+  if (values.every((v) => v === values[0])) {
+    return { kind: 'decline', reason: 'All measurements are identical, so their spread is zero and the posterior of the mean is undefined; give measurements that vary.', severity: 'inconsistent' };
+  }
+  let target: ProblemOf<'normal-mean'>['target'] = { kind: 'mean' };
+  if (comparison) {
+    target = { kind: 'prob-mean', comparison: comparison.comparison, threshold: comparison.num.value };
+    used.push({ num: comparison.num, role: 'threshold on the mean' });
+  }
+  const unit = list.unit && MEASUREMENT_UNIT.test(list.unit) ? list.unit : '';
+  return {
+    kind: 'problem',
+    problem: { family: 'normal-mean', values: list.nums.map((n) => n.value), unit, target },
+    used,
+    penalties,
+  };
+}

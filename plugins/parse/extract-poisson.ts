@@ -1,0 +1,107 @@
+/**
+ * Poisson rate: k events over an exposure ("18 calls in 6 hours", "240 visits over a 3-day
+ * period", "12 typos in 30 pages"), converted to the unit the question asks about. Pure.
+ */
+import { conversionFactor, lookupUnit, unitAlternation, type UnitInfo } from './units.js';
+import { findComparisons, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import type { ParsePenalty, ProblemOf } from '../problem.js';
+
+const EXPOSURE_LEAD = new Set(['in', 'over', 'during', 'across', 'within', 'for', 'last', 'past', 'a', 'an', 'of', 'every', 'each', 'first', 'about', 'the', 'spanning', 'covering', 'after']);
+
+function unitAfter(num: Num): UnitInfo | null {
+  const w = num.after[0];
+  if (w === undefined || w === 's' || w === 'm') return null;
+  return lookupUnit(w);
+}
+
+/** Poisson extractor; null when there is no count over an exposure. */
+export function extractPoisson(scan: Scan): Extraction | null {
+  const asked = questionText(scan);
+  const askedSentence = scan.questionIndex;
+  const penalties: ParsePenalty[] = [];
+  const used: { num: Num; role: string }[] = [];
+  const units = unitAlternation();
+
+  // Window asked about: "in the next 2 hours", "in the next hour".
+  let window: { value: number; unit: UnitInfo; num?: Num } | null = null;
+  if (/\b(?:tomorrow|today|tonight)\b/.test(asked) && lookupUnit('day')) window = { value: 1, unit: lookupUnit('day')! };
+  const windowMatch = new RegExp(String.raw`\b(?:next|coming|following|upcoming)\s+(?:(\d+(?:\.\d+)?)\s*-?\s*)?(${units})\b`).exec(asked);
+  const askedStart = askedSentence >= 0 ? scan.sentences[askedSentence].start : 0;
+  if (windowMatch && !window) {
+    const unit = lookupUnit(windowMatch[2]);
+    if (unit) {
+      const num = windowMatch[1] === undefined ? undefined : scan.numbers.find((n) => n.start === askedStart + windowMatch.index + windowMatch[0].indexOf(windowMatch[1], windowMatch[0].search(/\s/)));
+      window = { value: windowMatch[1] === undefined ? 1 : Number(windowMatch[1]), unit, num };
+      if (num) used.push({ num, role: `window of ${num.raw} ${unit.name}s` });
+    }
+  }
+  // Rate unit asked: "per minute", "an hour", "hourly", "each day".
+  const perMatch = new RegExp(String.raw`(?:(?:\bper|\ban?|\beach|\bevery)\s+|/\s*)(${units})\b|\b(hourly|daily|weekly|monthly|yearly|annually)\b`).exec(asked);
+  let askedUnit: UnitInfo | null = perMatch ? lookupUnit(perMatch[1] ?? perMatch[2]) : null;
+
+  const exclude = new Set<Num>(window?.num ? [window.num] : []);
+  // "over 6 hours" states an exposure, not a comparison.
+  const comparison = findComparisons(scan).find(
+    (c) => c.num.sentence === askedSentence && !(/^(?:over|more|above)$/.test(c.phrase) && unitAfter(c.num) !== null && c.num.before.at(-2) !== 'rate'),
+  );
+  if (comparison) exclude.add(comparison.num);
+
+  // Exposure: a number followed by a unit, led by "in/over/during..." or written "a 6-hour shift".
+  const exposures = scan.numbers.filter(
+    (n) => !exclude.has(n) && unitAfter(n) !== null && (EXPOSURE_LEAD.has(n.before.at(-1) ?? '') || /^-/.test(scan.text.slice(n.end, n.end + 1)) || n.before.length === 0 || /^(?:of|in)$/.test(n.after[1] ?? '')),
+  );
+  const exposureNum = exposures.find((n) => n.before.at(-1) !== 'next') ?? null;
+  if (!exposureNum) return null;
+  const exposureUnit = unitAfter(exposureNum)!;
+  // Events: the count that is not the exposure ("18 calls").
+  const events = scan.numbers.filter(
+    (n) => n !== exposureNum && !exclude.has(n) && !n.percent && unitAfter(n) === null && n.before.at(-1) !== 'next' && (n.sentence !== askedSentence || n.sentence === exposureNum.sentence),
+  );
+  const negative = [exposureNum, ...events].find((n) => n.value < 0);
+  if (negative) return { kind: 'decline', reason: `The value ${negative.raw} is negative; event counts and exposures cannot be negative.`, severity: 'inconsistent' };
+  if (events.length === 0) return { kind: 'decline', reason: 'The question gives an exposure but no event count; say how many events were observed.', severity: 'missing' };
+  const sameSentence = events.filter((n) => n.sentence === exposureNum.sentence);
+  const eventNum = (sameSentence.length > 0 ? sameSentence : events)[0];
+  if (!Number.isInteger(eventNum.value)) return { kind: 'decline', reason: `The event count ${eventNum.raw} is not a whole number.`, severity: 'inconsistent' };
+  if (exposureNum.value === 0) return { kind: 'decline', reason: 'The exposure is zero; there is no observation time to learn a rate from.', severity: 'inconsistent' };
+  const extraEvents = events.filter((n) => n !== eventNum && n.sentence === eventNum.sentence);
+  if (extraEvents.length > 0) penalties.push(penalty(`ignored ${extraEvents.map((n) => n.raw).join(', ')} next to the event count`, 0.85));
+  const eventLabel = eventNum.after.find((w) => !['were', 'was', 'have', 'had', 'been', 'new', 'in', 'over'].includes(w)) ?? 'events';
+  used.push({ num: eventNum, role: `count of ${eventLabel}` }, { num: exposureNum, role: `exposure in ${exposureUnit.name}s` });
+
+  if (!askedUnit && comparison) {
+    const perAfter = new RegExp(String.raw`^\s*(?:[a-z]+\s+){0,2}?(?:(?:per|an?|each|every)\s+|/\s*)(${units})\b`).exec(scan.text.slice(comparison.num.end));
+    if (perAfter) askedUnit = lookupUnit(perAfter[1]);
+  }
+  const unit = window?.unit ?? askedUnit ?? exposureUnit;
+  const factor = conversionFactor(exposureUnit, unit);
+  if (factor === null) {
+    return { kind: 'decline', reason: `The exposure is in ${exposureUnit.name}s but the question asks per ${unit.name}; these cannot be converted.`, severity: 'inconsistent' };
+  }
+  if (factor !== 1) penalties.push(penalty(`converted ${exposureUnit.name}s to ${unit.name}s`, 0.99));
+  const exposure = exposureNum.value * factor;
+
+  let target: ProblemOf<'poisson'>['target'];
+  const none = /\b(?:no|zero|none|not\s+(?:a\s+single|any)|without\s+(?:any|a))\b/.test(asked);
+  if (/\bat\s+least\s+(?:one|1)\b/.test(asked)) {
+    return { kind: 'decline', reason: 'The embedded reasoner answers "no event in the next ..." (the complement of "at least one"); rephrase the question that way.', severity: 'unsupported' };
+  }
+  if (comparison && !none) {
+    if (window && !/\brate\b/.test(asked)) {
+      return { kind: 'decline', reason: 'The question asks about a count in a future window ("more than N in the next ..."); the embedded reasoner answers about the rate, the expected count, or no events.', severity: 'unsupported' };
+    }
+    target = { kind: 'prob-rate', comparison: comparison.comparison, threshold: comparison.num.value };
+    used.push({ num: comparison.num, role: `threshold on the rate per ${unit.name}` });
+  } else if (none) {
+    target = { kind: 'prob-none', window: window?.value ?? 1 };
+    if (!window) penalties.push(penalty('no window stated for "no events": assumed one unit', 0.85));
+  } else {
+    target = { kind: 'rate', window: window?.value ?? 1 };
+  }
+  return {
+    kind: 'problem',
+    problem: { family: 'poisson', events: eventNum.value, exposure, unit: unit.name, exposureUnit: exposureUnit.name, eventLabel, target },
+    used,
+    penalties,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * First pass over a question: lower case, plain ASCII punctuation, spelling fixed against the
+ * cue vocabulary (small edit distance), number words turned into digits, thousands separators
+ * removed. Pure.
+ */
+import { modelCatalog } from '../model-catalog.js';
+import { NUMBER_WORDS, replaceNumberWords } from './number-words.js';
+
+export interface NormalizedQuestion {
+  text: string;
+  corrections: { from: string; to: string }[];
+}
+
+// Frequent English words that sit within one edit of a cue word and must never be "corrected".
+const COMMON = new Set(
+  ('the and for are but not you all any can had her was one our out day get has him his how man new now old see ' +
+    'two way who boy did its let put say she too use that with have this will your from they know want been good ' +
+    'much some time very when come here just like long make many more only over such take than them well were what ' +
+    'where which while would there their these those then into also after again could should about above below ' +
+    'under other each most same both once given gives heads head test tests tested rate rates mean means late later ' +
+    'last lasts lasted rolls roll rolled flip flips flipped made make makes miss missed misses hit hits calls call ' +
+    'said says days hours year years week weeks ones twos fives sixes fours threes times time true false fair ' +
+    'died dies lived lives fired hired tries tried cured cures pass passes passed past fail fails failed sides side ' +
+    'find found fund line lines liked likes likely least less lest next text best better bitter letter later ' +
+    'higher lower larger smaller bigger above over under among total totals count counts counted number numbers ' +
+    'people person persons patient patients user users visit visits visitor items item parts part units unit ' +
+    'batch batches group groups drug drugs shot shots throw throws threw thrown trial trials survey surveys ' +
+    'sample samples sampled chance chances odds value values level levels score scores state states stated ' +
+    'average mean median model models data point points percent percentage per each every what whats ' +
+    'probability probabilities likelihood expected expect expects number event events show shows shown ' +
+    'coins coin dice die dies tail tails taxi cab cabs blue green red white black yellow orange purple ' +
+    'result results answer answers question questions observe observed observes record recorded spam ham ' +
+    'tells told telling says saw seen see sees seeing gets got getting gave give came comes went goes going ' +
+    'minus plus times divided equal equals versus given kicks picks lasts costs hosts posts lists ' +
+    'is it in on at to of or as an be by do go if me my no so up us we a i').split(/\s+/),
+);
+
+let vocabulary: string[] | undefined;
+
+function vocab(): string[] {
+  if (!vocabulary) {
+    const catalog = modelCatalog();
+    const words = new Set<string>(catalog.vocabulary);
+    for (const family of Object.values(catalog.families)) for (const cue of family.cues) words.add(cue);
+    for (const unit of Object.values(catalog.units)) for (const alias of unit.aliases) words.add(alias);
+    for (const pair of catalog.complements) for (const w of pair) words.add(w);
+    vocabulary = [...words].filter((w) => /^[a-z]{5,}$/.test(w));
+  }
+  return vocabulary;
+}
+
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), capped. */
+export function editDistance(a: string, b: string, cap = 3): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    let rowMin = Number.POSITIVE_INFINITY;
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > cap) return cap + 1;
+  }
+  return d[a.length][b.length];
+}
+
+function isTransposition(a: string, b: string): boolean {
+  const diff = [...a].map((ch, i) => (ch === b[i] ? -1 : i)).filter((i) => i >= 0);
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
+}
+
+function isKnown(word: string, known: Set<string>): boolean {
+  if (known.has(word) || COMMON.has(word) || NUMBER_WORDS.has(word)) return true;
+  // Inflections of a known word are known too ("tosses" from "toss", "converts" from "convert").
+  for (const suffix of ['s', 'es', 'ing', 'ly', 'er', 'ers']) {
+    if (word.endsWith(suffix)) {
+      const stem = word.slice(0, -suffix.length);
+      if (known.has(stem) || COMMON.has(stem)) return true;
+    }
+  }
+  return false;
+}
+
+/** Corrects one word against the vocabulary; null when it is fine or no unique close match exists. */
+export function correctWord(word: string): string | null {
+  const words = vocab();
+  const known = new Set(words);
+  if (word.length < 5 || isKnown(word, known)) return null;
+  const maxDistance = word.length >= 8 ? 2 : 1;
+  let best: string | null = null;
+  let bestDistance = maxDistance + 1;
+  let tie = false;
+  for (const candidate of words) {
+    // A short word with one letter swapped for another is often a different real word
+    // ("kicks" is not "picks"): short words only get insertions, deletions and transpositions.
+    if (word.length < 7 && candidate.length <= word.length && !isTransposition(word, candidate)) continue;
+    const dist = editDistance(word, candidate, maxDistance);
+    if (dist < bestDistance) {
+      best = candidate;
+      bestDistance = dist;
+      tie = false;
+    } else if (dist === bestDistance && candidate !== best) {
+      tie = true;
+    }
+  }
+  return best !== null && bestDistance <= maxDistance && !tie ? best : null;
+}
+
+/** Normalises a question for the embedded extractors. */
+export function normalizeQuestion(question: string): NormalizedQuestion {
+  let text = question
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, ' ');
+
+  const corrections: { from: string; to: string }[] = [];
+  text = text.replace(/[a-z]+/g, (word) => {
+    const fixed = correctWord(word);
+    if (fixed === null) return word;
+    corrections.push({ from: word, to: fixed });
+    return fixed;
+  });
+
+  text = replaceNumberWords(text);
+  // Thousands separators: "1,204" → "1204" (a list "3, 4" has a space and is kept).
+  text = text.replace(/\b\d{1,3}(?:,\d{3})+(?![\d])/g, (m) => m.replace(/,/g, ''));
+  text = text.replace(/(\d)\s*per\s*cent\b/g, '$1%').replace(/(\d)\s*percent\b/g, '$1%').replace(/(\d)\s+%/g, '$1%');
+  text = text.replace(/\s+/g, ' ').trim();
+  return { text, corrections };
+}

@@ -1,0 +1,157 @@
+/**
+ * The scanned question shared by the family extractors: sentences, every number with its
+ * neighbouring words, and helpers to find comparisons ("more than 50%") and labels. Pure.
+ */
+import type { ParsePenalty, Problem } from '../problem.js';
+
+export interface Num {
+  value: number;
+  raw: string;
+  percent: boolean;
+  start: number;
+  end: number;
+  sentence: number;
+  /** Up to six words after the number. */
+  after: string[];
+  /** Up to six words before the number, nearest last. */
+  before: string[];
+}
+
+export interface Sentence {
+  text: string;
+  start: number;
+  end: number;
+  isQuestion: boolean;
+}
+
+export interface Scan {
+  text: string;
+  sentences: Sentence[];
+  numbers: Num[];
+  /** Index of the sentence that asks the question (the last one that looks like a question). */
+  questionIndex: number;
+}
+
+/** A family extractor's result. */
+export type Extraction =
+  | { kind: 'problem'; problem: Problem; used: { num: Num; role: string }[]; penalties: ParsePenalty[] }
+  | { kind: 'decline'; reason: string; severity: 'inconsistent' | 'missing' | 'unsupported' };
+
+const NUMBER = /(?<![\w.])(-?(?:\d+(?:\.\d+)?|\.\d+))(%)?/g;
+const QUESTION_START = /^(?:what|how|is|are|does|do|did|which|can|could|should|would|will|find|estimate|compute|calculate|give|determine|tell|please|assuming|given|if|whats|what's)\b/;
+
+function words(s: string): string[] {
+  return s.toLowerCase().split(/[^a-z0-9%'.-]+/).map((w) => w.replace(/^[.'-]+|[.'-]+$/g, '')).filter(Boolean);
+}
+
+/** Scans a normalised question. */
+export function scanQuestion(text: string): Scan {
+  const sentences: Sentence[] = [];
+  // Split on sentence punctuation that is not a decimal point.
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const ch = text[i];
+    const end = i === text.length;
+    const isBreak = ch === '?' || ch === '!' || ch === ';' || (ch === '.' && !/\d/.test(text[i + 1] ?? ''));
+    if (end || isBreak) {
+      const raw = text.slice(start, end ? i : i + 1);
+      if (raw.trim()) {
+        const lead = raw.length - raw.trimStart().length;
+        const s = raw.trim();
+        sentences.push({ text: s, start: start + lead, end: start + lead + s.length, isQuestion: s.endsWith('?') || QUESTION_START.test(s) });
+      }
+      start = i + 1;
+    }
+  }
+  let questionIndex = -1;
+  for (let i = sentences.length - 1; i >= 0; i--) {
+    if (sentences[i].text.endsWith('?')) {
+      questionIndex = i;
+      break;
+    }
+  }
+  if (questionIndex < 0) {
+    for (let i = sentences.length - 1; i >= 0; i--) {
+      if (sentences[i].isQuestion || /\b(?:probability|chance|likelihood|estimate|rate)\b/.test(sentences[i].text)) {
+        questionIndex = i;
+        break;
+      }
+    }
+  }
+  const numbers: Num[] = [];
+  for (const m of text.matchAll(NUMBER)) {
+    const startIdx = m.index ?? 0;
+    const endIdx = startIdx + m[0].length;
+    const sentence = Math.max(0, sentences.findIndex((s) => startIdx >= s.start && startIdx < s.end));
+    // Neighbouring words stop at the sentence boundary.
+    const bounds = sentences[sentence] ?? { start: 0, end: text.length };
+    numbers.push({
+      value: Number(m[1]),
+      raw: m[0],
+      percent: m[2] === '%',
+      start: startIdx,
+      end: endIdx,
+      sentence,
+      after: words(text.slice(endIdx, Math.min(bounds.end, endIdx + 80))).slice(0, 6),
+      before: words(text.slice(Math.max(bounds.start, startIdx - 80), startIdx)).slice(-6),
+    });
+  }
+  return { text, sentences, numbers, questionIndex };
+}
+
+/** The question sentence's text ('' when none). */
+export function questionText(scan: Scan): string {
+  return scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].text : '';
+}
+
+/** Numbers that lie inside [start, end). */
+export function numbersIn(scan: Scan, start: number, end: number): Num[] {
+  return scan.numbers.filter((n) => n.start >= start && n.start < end);
+}
+
+/** The number that starts at `index` (after optional spaces), if any. */
+export function numberAt(scan: Scan, index: number): Num | undefined {
+  return scan.numbers.find((n) => n.start >= index && n.start <= index + 2);
+}
+
+export interface Comparison {
+  comparison: 'greater' | 'less';
+  num: Num;
+  /** Start of the comparison phrase. */
+  start: number;
+  /** The comparison word(s) as written ("more", "over", ">"). */
+  phrase: string;
+}
+
+const GREATER = String.raw`(?:greater|more|higher|larger|bigger|above|over|exceeds?|exceeding|at\s+least|better|longer|beyond|>=?|is\s+>=?)`;
+const LESS = String.raw`(?:less|lower|smaller|fewer|below|under|at\s+most|worse|shorter|<=?)`;
+
+/** Comparisons with a number ("greater than 0.5", "above 60%", "> 4"). */
+export function findComparisons(scan: Scan): Comparison[] {
+  const out: Comparison[] = [];
+  for (const [comparison, phrase] of [['greater', GREATER], ['less', LESS]] as const) {
+    const re = new RegExp(String.raw`(?:^|[^a-z])(${phrase})\s*(?:than\s+)?(?:or\s+equal\s+(?:to\s+)?)?(?:a\s+|an\s+|the\s+)?(?=[-.\d])`, 'g');
+    for (const m of scan.text.matchAll(re)) {
+      const at = (m.index ?? 0) + m[0].length;
+      const num = numberAt(scan, at);
+      if (num) out.push({ comparison, num, start: (m.index ?? 0) + m[0].indexOf(m[1]), phrase: m[1] });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Whether `text` contains any of the words. */
+export function hasWord(text: string, list: readonly string[]): boolean {
+  return list.some((w) => new RegExp(String.raw`\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`).test(text));
+}
+
+/** A probability given as "0.3", "30%" or "1/4"; null when it is none. */
+export function asFraction(num: Num): number | null {
+  if (num.percent) return num.value / 100;
+  return num.value;
+}
+
+/** Penalty helper. */
+export function penalty(reason: string, factor: number): ParsePenalty {
+  return { reason, factor };
+}
