@@ -161,6 +161,37 @@ export interface SandboxService {
   destroySandbox(): Promise<boolean>;
 }
 
+/** One chat message sent to a language model. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatOptions {
+  /** Ask for structured output matching this JSON Schema (`response_format: json_schema`) where
+   *  the server supports it. The reply is still only text: callers validate it with zod. */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  signal?: AbortSignal;
+}
+
+export interface ChatReply {
+  content: string;
+  /** The model that answered (as the server reports it). */
+  model: string;
+  finishReason: string | null;
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
+/**
+ * A chat-completions language model (LLM mode, optional). Bound only when `RK_LLM_BASE_URL` and
+ * `RK_LLM_MODEL` are set. Infrastructure failures throw `LLM_ERROR` (or `ABORTED`).
+ */
+export interface ModelProvider {
+  /** The configured model name. */
+  readonly model: string;
+  chat(messages: readonly ChatMessage[], options?: ChatOptions): Promise<ChatReply>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tokens
 
@@ -173,6 +204,7 @@ export const TOKENS: {
   readonly SandboxService: ServiceIdentifier<SandboxService>;
   readonly StateStore: ServiceIdentifier<StateStore>;
   readonly StagePlugin: ServiceIdentifier<StagePlugin>;
+  readonly ModelProvider: ServiceIdentifier<ModelProvider>;
 } = {
   Config: Symbol.for('rk.Config'),
   Logger: Symbol.for('rk.Logger'),
@@ -185,4 +217,6 @@ export const TOKENS: {
   StateStore: Symbol.for('rk.StateStore'),
   /** Multi-injected, in pipeline order. */
   StagePlugin: Symbol.for('rk.StagePlugin'),
+  /** Bound only in LLM mode (`RK_LLM_BASE_URL` and `RK_LLM_MODEL` set); inject with `@optional()`. */
+  ModelProvider: Symbol.for('rk.ModelProvider'),
 };
