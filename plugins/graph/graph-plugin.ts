@@ -4,6 +4,7 @@ import { StageFailure } from '../../src/kernel/stage-failure.js';
 import type { ParseOutput } from '../problem.js';
 import type { RetrieveOutput } from '../retrieve/retrieve-plugin.js';
 import { requireOutput } from '../stage-outputs.js';
+import { isLlmParse } from '../llm-path.js';
 import { buildGraph, topologicalOrder, type DependencyGraph } from './dependency-graph.js';
 
 /** What the graph stage outputs. */
@@ -23,7 +24,18 @@ export class GraphPlugin implements StagePlugin {
   readonly name = 'graph' as const;
 
   async run(context: StageContext): Promise<StageOutcome> {
-    const parse = requireOutput<ParseOutput>(context, 'parse');
+    const raw = requireOutput<unknown>(context, 'parse');
+    if (isLlmParse(raw)) {
+      const graph = raw.llm.analysis.graph;
+      const order = topologicalOrder(graph);
+      if (order === null || !graph.nodes.some((n) => n.id === graph.target)) {
+        throw new StageFailure("The LLM's dependency graph has a cycle, a dangling edge or an unknown target.");
+      }
+      const observed = graph.nodes.filter((n) => n.kind === 'observed');
+      const explained = observed.filter((n) => graph.edges.some((e) => e.to === n.id && graph.nodes.find((m) => m.id === e.from)?.kind === 'latent'));
+      return { output: { graph, order }, confidence: observed.length === 0 ? 0.5 : explained.length / observed.length };
+    }
+    const parse = raw as ParseOutput;
     const retrieve = requireOutput<RetrieveOutput>(context, 'retrieve');
     const graph = buildGraph(parse.problem, retrieve.prior);
     const order = topologicalOrder(graph);

@@ -1,4 +1,7 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
+import { LlmReasoner } from '../../src/llm/llm-reasoner.js';
+import { llmInferOutput } from '../../src/llm/llm-answer.js';
+import { isLlmParse, isLlmSynthesis, type LlmInferOutput } from '../llm-path.js';
 import type { ExecutionResult, InferOutput } from '../../src/kernel/contracts.js';
 import { StageFailure } from '../../src/kernel/stage-failure.js';
 import { TOKENS, type SandboxService, type StageContext, type StageOutcome, type StagePlugin } from '../../src/kernel/tokens.js';
@@ -40,10 +43,15 @@ export function diagnosticsQuality(diagnostics: Record<string, unknown>): number
 export class InferPlugin implements StagePlugin {
   readonly name = 'infer' as const;
 
-  constructor(@inject(TOKENS.SandboxService) private readonly sandbox: SandboxService) {}
+  constructor(
+    @inject(TOKENS.SandboxService) private readonly sandbox: SandboxService,
+    @inject(LlmReasoner) @optional() private readonly llm?: LlmReasoner,
+  ) {}
 
   async run(context: StageContext): Promise<StageOutcome> {
-    const parse = requireOutput<ParseOutput>(context, 'parse');
+    const raw = requireOutput<unknown>(context, 'parse');
+    if (isLlmParse(raw)) return this.runLlmProgram(context, raw.llm.analysis);
+    const parse = raw as ParseOutput;
     const retrieve = requireOutput<RetrieveOutput>(context, 'retrieve');
     const synth = requireOutput<EmbeddedSynthesizeOutput>(context, 'synthesize');
     const execution: ExecutionResult = await this.sandbox.execute({
@@ -78,5 +86,18 @@ export class InferPlugin implements StagePlugin {
       diagnostics: line.diagnostics,
     };
     return { output, confidence: diagnosticsQuality(line.diagnostics) };
+  }
+
+  /** LLM path: run the model's program with the repair loop (validation or runtime errors fed back). */
+  private async runLlmProgram(context: StageContext, analysis: Parameters<LlmReasoner['runProgram']>[1]): Promise<StageOutcome> {
+    const synth = requireOutput<unknown>(context, 'synthesize');
+    if (!this.llm || !isLlmSynthesis(synth)) throw new StageFailure('The LLM path needs an LLM program from the synthesize stage and a configured LLM.');
+    const { intervalMass, seed, prior, cache } = context.options;
+    const outcome = await this.llm.runProgram(context.query, analysis, synth.llmProgram, { intervalMass, seed, prior, cache, signal: context.signal });
+    if (outcome.status === 'failed') {
+      throw new StageFailure(outcome.failure.reason, { output: { execution: outcome.execution, program: outcome.program } });
+    }
+    const output: LlmInferOutput = { ...llmInferOutput(outcome), program: outcome.program };
+    return { output, confidence: outcome.confidence };
   }
 }

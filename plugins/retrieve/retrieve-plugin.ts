@@ -4,6 +4,7 @@ import { StageFailure } from '../../src/kernel/stage-failure.js';
 import { catalogFamily, modelCatalog, type CatalogPrior } from '../model-catalog.js';
 import type { Family, ParseOutput } from '../problem.js';
 import { requireOutput } from '../stage-outputs.js';
+import { isLlmParse } from '../llm-path.js';
 
 /** What the retrieve stage outputs: the model family, the prior and the domain facts in play. */
 export interface RetrieveOutput {
@@ -47,7 +48,10 @@ export class RetrievePlugin implements StagePlugin {
   readonly name = 'retrieve' as const;
 
   async run(context: StageContext): Promise<StageOutcome> {
-    const parse = requireOutput<ParseOutput>(context, 'parse');
+    const raw = requireOutput<unknown>(context, 'parse');
+    // The LLM's analysis names its own model and prior: there is no catalog entry to look up.
+    if (isLlmParse(raw)) return { output: { source: 'llm', family: raw.llm.analysis.family }, confidence: 1, status: 'skipped' };
+    const parse = raw as ParseOutput;
     const family = parse.problem.family;
     const entry = catalogFamily(family);
     const option = context.options.prior;

@@ -3,6 +3,7 @@ import { Container, ContainerModule } from 'inversify';
 import type { AppConfig } from '../config/schema.js';
 import { DefaultSandboxService } from '../sandbox/sandbox-service.js';
 import { executorModule } from '../sandbox/executor-module.js';
+import { createLlmModule } from '../llm/llm-module.js';
 import { localExecutorModule } from '../sandbox/local/local-module.js';
 import { validatorModule } from '../sandbox/validator/validator-module.js';
 import { stateModule } from '../state/state-module.js';
@@ -21,6 +22,6 @@ export function buildContainer(config: Readonly<AppConfig>, logger: Logger): Con
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(logger);
-  container.load(validatorModule, localExecutorModule, executorModule, stateModule, kernelModule, pluginsModule);
+  container.load(validatorModule, localExecutorModule, executorModule, stateModule, createLlmModule(config), kernelModule, pluginsModule);
   return container;
 }

@@ -56,6 +56,8 @@ export interface ExecutionMetadata {
   /** Which limit was exceeded for `resource_exceeded`, or why an `error` happened. */
   reason?: string;
   pythonVersion?: string;
+  /** Ran in a warm pooled interpreter (forked from a pre-imported zygote) rather than a cold one. */
+  warm?: boolean;
 }
 
 /** Result of running a program (mirrors the seed's `/execute` response). */

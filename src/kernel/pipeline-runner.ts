@@ -119,7 +119,10 @@ export class PipelineRunner {
     const infer = a.outputs.infer as Partial<InferOutput> | undefined;
     const inferStage = a.stages.find((s) => s.name === 'infer');
     const success = !a.declined && inferStage?.status === 'completed' && infer?.answer !== undefined;
-    const overallConfidence = success ? round(a.stages.reduce((p, s) => p * s.confidence, 1), 4) : 0;
+    // Skipped stages (e.g. retrieve on the LLM path) contribute nothing, neither trust nor doubt.
+    const overallConfidence = success ? round(a.stages.filter((s) => s.status === 'completed').reduce((p, s) => p * s.confidence, 1), 4) : 0;
+    // After LLM repairs the program that ran is infer's, not synthesize's first draft.
+    const program = (a.outputs.infer as { program?: SynthesizeOutput['program'] } | undefined)?.program ?? synth?.program;
     const execution = infer?.execution ?? (a.outputs.infer as { execution?: InferOutput['execution'] } | undefined)?.execution;
     return {
       id: a.runId,
@@ -130,7 +133,7 @@ export class PipelineRunner {
       estimates: success ? (infer?.estimates ?? []) : [],
       ...(a.declined ? { declined: a.declined } : {}),
       stages: a.stages,
-      ...(synth?.program ? { program: synth.program } : {}),
+      ...(program ? { program } : {}),
       ...(execution ? { execution } : {}),
       backend: { reasoning: synth?.reasoner ?? 'embedded', sandbox: execution?.metadata.sandboxType ?? a.sandboxKind },
       durationMs: round(performance.now() - a.started),

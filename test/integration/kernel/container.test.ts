@@ -11,8 +11,10 @@ describe('DI container', () => {
     const config = loadConfig({ env: {} });
     const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
     try {
-      const single: [string, ServiceIdentifier<unknown>][] = Object.entries(TOKENS).filter(([name]) => name !== 'StagePlugin');
-      expect(single.length).toBe(Object.keys(TOKENS).length - 1);
+      // StagePlugin is multi-bound (checked below); ModelProvider is bound only in LLM mode (next test).
+      const single: [string, ServiceIdentifier<unknown>][] = Object.entries(TOKENS).filter(([name]) => name !== 'StagePlugin' && name !== 'ModelProvider');
+      expect(single.length).toBe(Object.keys(TOKENS).length - 2);
+      expect(container.isBound(TOKENS.ModelProvider)).toBe(false);
       for (const [name, token] of single) {
         expect(container.get(token), name).toBeDefined();
       }
@@ -23,6 +25,17 @@ describe('DI container', () => {
       expect(container.get(TOKENS.SandboxExecutor)).toBe(container.get(TOKENS.LocalExecutor));
       expect(container.get(TOKENS.SandboxExecutor).kind).toBe('local');
       expect(container.get(TOKENS.StateStore).kind).toBe('memory');
+    } finally {
+      await container.get(TOKENS.SandboxExecutor).close();
+      await container.get(TOKENS.StateStore).close();
+    }
+  });
+
+  it('binds the model provider in LLM mode', async () => {
+    const config = loadConfig({ env: { RK_LLM_BASE_URL: 'http://127.0.0.1:9/v1', RK_LLM_MODEL: 'm' } });
+    const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
+    try {
+      expect(container.get(TOKENS.ModelProvider).model).toBe('m');
     } finally {
       await container.get(TOKENS.SandboxExecutor).close();
       await container.get(TOKENS.StateStore).close();

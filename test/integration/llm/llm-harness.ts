@@ -6,9 +6,7 @@ import { Writable } from 'node:stream';
 import { createKernel } from '../../../src/index.js';
 import type { ConfigInput } from '../../../src/config/schema.js';
 import type { ReasoningKernel } from '../../../src/kernel/reasoning-kernel.js';
-import { TOKENS } from '../../../src/kernel/tokens.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { createLlmModule } from '../../../src/llm/llm-module.js';
 import { LlmReasoner } from '../../../src/llm/llm-reasoner.js';
 import { OpenAiEmulator } from '../../emulator/openai-emulator.js';
 
@@ -48,9 +46,7 @@ export async function startLlmHarness(llm: Partial<NonNullable<ConfigInput['llm'
         local: { poolSize: 1 },
       },
     });
-    const { container, config } = kernel.services;
-    // Until the lead loads the LLM module in buildContainer, add it to the kernel's own container.
-    if (!container.isBound(TOKENS.ModelProvider)) container.load(createLlmModule(config));
+    const { container } = kernel.services;
     const reasoner = container.get(LlmReasoner);
     return {
       emulator,
