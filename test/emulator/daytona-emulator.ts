@@ -391,7 +391,7 @@ export class DaytonaEmulator {
       .filter((s) => Object.entries(wanted).every(([k, v]) => s.labels[k] === v))
       .filter((s) => states.length === 0 || states.includes(s.state))
       .filter((s) => !name || s.name === name)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt)); // stable: ties keep creation order
     const offset = Number(query.get('cursor') ?? 0) || 0;
     const limit = Math.max(1, Math.min(200, Number(query.get('limit') ?? this.options.defaultPageSize) || this.options.defaultPageSize));
     const page = all.slice(offset, offset + limit);
