@@ -177,6 +177,8 @@ function understood(
 ): ParseResult {
   const penalties: ParsePenalty[] = [...result.penalties];
   for (const c of corrections) penalties.push(penalty(`corrected "${c.from}" to "${c.to}"`, 0.97));
+  // Data without a question: the quantity reported is the family's default, a reading of intent.
+  if (scan.questionIndex < 0) penalties.push(penalty('no question was asked; reporting the default quantity (the posterior mean)', 0.95));
   const usedSet = new Set(result.used.map((u) => u.num));
   const usedSentences = new Set(result.used.map((u) => u.num.sentence));
   const quantities: QuantityNote[] = result.used.map((u) => ({ text: u.num.raw, value: u.num.value, role: u.role }));

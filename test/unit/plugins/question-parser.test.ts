@@ -76,9 +76,11 @@ describe('parseQuestion', () => {
       expect(r.confidence).toBeGreaterThan(0.8);
     });
 
-    it('gives full confidence to a clean question', () => {
-      const r = parseQuestion('A coin is flipped 20 times with 14 heads observed');
-      expect(r.kind === 'understood' && r.confidence).toBe(1);
+    it('gives full confidence to a clean question, and less when no question is asked', () => {
+      const asked = parseQuestion('A coin is flipped 20 times with 14 heads observed. What is the probability of heads?');
+      expect(asked.kind === 'understood' && asked.confidence).toBe(1);
+      const bare = parseQuestion('A coin is flipped 20 times with 14 heads observed');
+      expect(bare.kind === 'understood' && bare.confidence).toBeCloseTo(0.95, 10);
     });
   });
 
