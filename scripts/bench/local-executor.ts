@@ -1,5 +1,6 @@
 /**
- * Local executor cost, cold (one fresh sandboxed interpreter per run; no warm pool yet): end-to-end
+ * Local executor cost, cold (one fresh sandboxed interpreter per run) and warm (jobs forked from
+ * the pool's pre-imported sandboxed zygotes, RK_POOL_SIZE): end-to-end
  * `run()` time for `print(1)` and for a program importing numpy and scipy.stats, beside the
  * baseline of spawning plain `python3 -I -B file` with the same program in the same process.
  * The difference is the sandbox's overhead: bwrap setup, the trusted launcher's own interpreter
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RunLimits } from '../../src/kernel/contracts.js';
+import type { Logger } from '../../src/kernel/tokens.js';
 import { LocalExecutor } from '../../src/sandbox/local/local-executor.js';
 import type { LocalIsolation } from '../../src/sandbox/local/isolation-probe.js';
 import { type BenchRow, type Timing, measure, round } from './bench-kit.js';
@@ -24,13 +26,13 @@ const PROGRAMS = [
 
 export async function benchLocalExecutor(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const logger = pino({ level: 'silent' });
+  const logger: Logger = pino({ level: 'silent' });
   const baseConfig = loadConfig();
   const executors = new Map<LocalIsolation, LocalExecutor>();
   const dir = mkdtempSync(join(tmpdir(), 'rk-bench-local-'));
   try {
     for (const mode of ['bubblewrap', 'landlock', 'process'] as LocalIsolation[]) {
-      const executor = new LocalExecutor(loadConfig({ env: { RK_PYTHON: baseConfig.python.executable, RK_ISOLATION: mode } }), logger);
+      const executor = new LocalExecutor(loadConfig({ env: { RK_PYTHON: baseConfig.python.executable, RK_ISOLATION: mode, RK_POOL_SIZE: '0' } }), logger);
       executors.set(mode, executor);
     }
     const status = await executors.get('bubblewrap')!.status();
@@ -66,6 +68,7 @@ export async function benchLocalExecutor(): Promise<BenchRow[]> {
         });
       }
     }
+    rows.push(...(await benchWarmPool(python, dir, logger, baseConfig.python.executable)));
     return rows;
   } finally {
     await Promise.all([...executors.values()].map((e) => e.close()));
@@ -81,4 +84,62 @@ function spawnPython(python: string, file: string): Promise<void> {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`python exited ${code}`))));
   });
+}
+
+const WARM_PROGRAMS = [
+  { scenario: 'print(1)', code: 'print(1)\n', runs: 300, warmup: 20, baselineRuns: 20 },
+  {
+    scenario: 'numpy + scipy.stats program',
+    code: 'import json, math\nimport numpy as np\nfrom scipy import stats\npost = stats.beta(1 + 7, 1 + 3)\nprint(json.dumps({"mean": post.mean(), "sd": math.sqrt(post.var()), "x": float(np.mean(np.arange(10)))}))\n',
+    runs: 200,
+    warmup: 10,
+    baselineRuns: 8,
+  },
+];
+
+/**
+ * Warm pool rows (bubblewrap, the default pool of RK_POOL_SIZE=2 with its default pre-imports),
+ * sequential runs through `run()`, beside a cold `python3 -I -B file` of the same program spawned
+ * in the same process: the naive way, which pays interpreter start and imports every time.
+ */
+async function benchWarmPool(python: string, dir: string, logger: Logger, pythonCommand: string): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const executor = new LocalExecutor(loadConfig({ env: { RK_PYTHON: pythonCommand, RK_ISOLATION: 'bubblewrap', RK_POOL_FALLBACK: 'wait' } }), logger);
+  try {
+    const t0 = performance.now();
+    await executor.warmUp();
+    const warmUpMs = performance.now() - t0;
+    const pool = (await executor.status()).extra?.pool as { warm?: number; size?: number } | undefined;
+    if (!pool || pool.warm !== pool.size || !pool.size) {
+      console.warn(`bench local-executor: warm pool unavailable (${JSON.stringify(pool)}); warm rows skipped`);
+      return rows;
+    }
+    for (const program of WARM_PROGRAMS) {
+      const file = join(dir, 'main.py');
+      writeFileSync(file, program.code);
+      const baseline = await measure(() => spawnPython(python, file), { runs: program.baselineRuns, warmup: 1 });
+      let warmRuns = 0;
+      let memoryMb = 0;
+      const timing = await measure(async () => {
+        const r = await executor.run({ code: program.code, limits: LIMITS });
+        if (r.status !== 'completed') throw new Error(`bench program ${r.status}: ${r.stderr.slice(0, 300)}`);
+        if (r.metadata.warm) warmRuns++;
+        memoryMb = r.resourceUsage.memoryUsageMb;
+      }, { runs: program.runs, warmup: program.warmup });
+      rows.push({
+        group: 'local-executor',
+        scenario: `${program.scenario} (bubblewrap, warm pool)`,
+        runs: timing.runs,
+        medianMs: timing.medianMs,
+        p95Ms: timing.p95Ms,
+        p99Ms: timing.p99Ms,
+        baseline: { scenario: 'python3 -I -B file (spawn, same imports)', medianMs: baseline.medianMs, p95Ms: baseline.p95Ms },
+        speedup: round(baseline.medianMs / timing.medianMs),
+        extra: { warmRunsIncludingWarmup: warmRuns, poolSize: pool.size, warmUpMs: round(warmUpMs), lastPeakRssMb: memoryMb },
+      });
+    }
+    return rows;
+  } finally {
+    await executor.close();
+  }
 }

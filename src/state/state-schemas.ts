@@ -39,6 +39,7 @@ export const executionResultSchema = z.object({
     cache: z.enum(['hit', 'miss']).optional(),
     reason: z.string().optional(),
     pythonVersion: z.string().optional(),
+    warm: z.boolean().optional(),
   }),
   violations: z.array(violationSchema).optional(),
 });

@@ -6,6 +6,9 @@ export const SANDBOX_PATHS = {
   workdir: '/sandbox',
   program: '/sandbox/main.py',
   launcher: '/run/rk/launcher.py',
+  zygote: '/run/rk/zygote.py',
+  /** A warm zygote's inbox: programs the service hands it, read-only. */
+  inbox: '/run/rk/in',
 } as const;
 
 export interface BwrapCommandOptions {
@@ -15,8 +18,13 @@ export interface BwrapCommandOptions {
   pythonExecutable: string;
   /** Host path of the trusted launcher, bound read-only. */
   launcherPath: string;
-  /** Host path of the program file, bound read-only as `/sandbox/main.py`. */
-  programPath: string;
+  /** Host path of the program file, bound read-only as `/sandbox/main.py` (cold runs). */
+  programPath?: string;
+  /**
+   * A warm pool's zygote instead of a single program: its script and inbox folder are bound
+   * read-only and the zygote runs instead of the launcher; everything else is the same sandbox.
+   */
+  zygote?: { scriptPath: string; inboxPath: string };
   /** Size of each private tmpfs (`/sandbox`, `/tmp`, `/dev/shm`), MiB. */
   tempStorageMb: number;
   enableNetworking: boolean;
@@ -24,7 +32,7 @@ export interface BwrapCommandOptions {
   unprivileged: boolean;
   /** The complete environment of the program (the sandbox starts from `--clearenv`). */
   env: Readonly<Record<string, string>>;
-  /** `key=value` arguments for the launcher. */
+  /** `key=value` arguments for the launcher (or the zygote). */
   launcherArgs: readonly string[];
 }
 
@@ -78,16 +86,22 @@ export function buildBwrapArgs(o: BwrapCommandOptions): string[] {
   }
   mkdirs(SANDBOX_PATHS.launcher);
   a.push('--ro-bind', o.launcherPath, SANDBOX_PATHS.launcher);
+  if (o.zygote) {
+    a.push('--ro-bind', o.zygote.scriptPath, SANDBOX_PATHS.zygote);
+    a.push('--ro-bind', o.zygote.inboxPath, SANDBOX_PATHS.inbox);
+  }
   a.push('--proc', '/proc', '--dev', '/dev');
   const size = String(o.tempStorageMb * 1024 * 1024);
   a.push('--perms', '1777', '--size', size, '--tmpfs', '/tmp');
   a.push('--perms', '1777', '--size', size, '--tmpfs', '/dev/shm');
   a.push('--perms', '1777', '--size', size, '--tmpfs', SANDBOX_PATHS.workdir);
-  a.push('--ro-bind', o.programPath, SANDBOX_PATHS.program);
+  if (o.programPath) a.push('--ro-bind', o.programPath, SANDBOX_PATHS.program);
   a.push('--chdir', SANDBOX_PATHS.workdir);
   a.push('--clearenv');
   for (const [k, v] of Object.entries(o.env)) a.push('--setenv', k, v);
-  a.push('--', o.pythonExecutable, '-I', '-B', '-S', SANDBOX_PATHS.launcher, ...o.launcherArgs);
+  // The zygote keeps `site` (no -S): jobs forked from it must see the sys.path a cold program sees.
+  if (o.zygote) a.push('--', o.pythonExecutable, '-I', '-B', SANDBOX_PATHS.zygote, ...o.launcherArgs);
+  else a.push('--', o.pythonExecutable, '-I', '-B', '-S', SANDBOX_PATHS.launcher, ...o.launcherArgs);
   return a;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { type IsolationProbeResult, type LocalIsolation, findBwrap, probeIsolation, uidCanReach } from './isolation-probe.js';
 import { type LauncherHandle, type LauncherRun, startLauncher } from './launcher-process.js';
 import { type PythonRuntime, resolvePythonRuntime } from './python-runtime.js';
+import { WarmPool } from './warm-pool.js';
+import { type ZygoteJob, ZygoteProcess, type ZygoteSpawnSpec } from './zygote-process.js';
 
 /**
  * RLIMIT_AS = memoryLimitMb + this. Measured: python 3.11 with numpy 2.4 + scipy.stats imported
@@ -67,6 +69,9 @@ export class LocalExecutor implements SandboxExecutor {
   private rootDir?: Promise<string>;
   private closed = false;
   private meanRunMs = 1000;
+  private pool?: WarmPool;
+  /** Runs that could have gone warm but went cold (no free or no working zygote). */
+  private coldFallbacks = 0;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: Readonly<AppConfig>,
@@ -127,7 +132,7 @@ export class LocalExecutor implements SandboxExecutor {
       sandboxId: null,
       pythonExecutable: ready.runtime?.executable,
       pythonVersion: ready.runtime?.version,
-      detail: [...problems, this.describeLayers(ready)].join('; '),
+      detail: [...problems, this.describeLayers(ready), this.describePool()].join('; '),
       indicator: available ? INDICATORS.local : INDICATORS.unavailable,
       queueDepth: this.limiter.queued,
       running: this.limiter.running,
@@ -139,6 +144,7 @@ export class LocalExecutor implements SandboxExecutor {
         runUid: this.runUid(ready, layer),
         /** RLIMIT_NPROC is in force (the kernel ignores it for uid 0). */
         processCap: layer !== null && this.runUid(ready, layer) !== 0,
+        pool: this.pool ? { ...this.pool.status(), coldFallbacks: this.coldFallbacks } : { size: 0, warm: 0, busy: 0, jobsRun: 0, recycled: 0 },
       },
     };
   }
@@ -152,13 +158,22 @@ export class LocalExecutor implements SandboxExecutor {
     return false;
   }
 
+  /**
+   * Resolves once the warm pool (RK_POOL_SIZE) has started every interpreter or failed to; runs
+   * meanwhile go cold. The pool also starts by itself on the first `run()` or `status()`.
+   */
+  async warmUp(): Promise<void> {
+    await this.ensureReady();
+    await this.pool?.warm();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.limiter.close();
     const running = [...this.active];
     for (const h of running) h.stop('closed');
-    await Promise.allSettled(running.map((h) => h.done));
+    await Promise.allSettled([...running.map((h) => h.done), this.pool?.close()]);
     if (this.rootDir) await rm(await this.rootDir, { recursive: true, force: true }).catch(() => undefined);
   }
 
@@ -193,6 +208,16 @@ export class LocalExecutor implements SandboxExecutor {
     if (!chosen) this.log.error({ isolation: this.config.local.isolation, failures }, 'requested isolation does not work');
     else if (chosen !== 'bubblewrap') this.log.warn({ isolation: chosen, failures }, 'bubblewrap unavailable; local runs use a weaker isolation layer');
     else this.log.info({ isolation: chosen, python: runtime.executable, version: runtime.version }, 'local executor ready');
+    if (chosen && this.config.local.poolSize > 0 && !this.closed && !(chosen === 'process' && this.config.local.requireIsolation)) {
+      this.pool = new WarmPool({
+        size: this.config.local.poolSize,
+        recycleJobs: this.config.local.poolRecycleJobs,
+        maxGrowthMb: this.config.local.poolMaxGrowthMb,
+        log: this.log,
+        start: (slot, poolId, onChange) => this.startZygote(ready, runtime, chosen, slot, poolId, onChange),
+      });
+      this.pool.start();
+    }
     return ready;
   }
 
@@ -233,6 +258,19 @@ export class LocalExecutor implements SandboxExecutor {
     signal: AbortSignal | undefined, runId: string,
   ): Promise<ExecutionResult> {
     const log = this.log.child({ runId, isolation: layer });
+    if (this.pool && this.warmEligible(limits)) {
+      const lease = this.config.local.poolFallback === 'wait' ? await this.pool.acquire(signal) : this.pool.tryAcquire();
+      if (lease) {
+        try {
+          const warm = await this.executeWarm(ready, lease.zygote, lease.slot, runtime, layer, code, limits, signal, runId, log);
+          if (warm) return warm;
+        } finally {
+          lease.release();
+        }
+      }
+      if (signal?.aborted) throw new KernelError('ABORTED', 'The run was cancelled before it started');
+      this.coldFallbacks++;
+    }
     const runDir = await mkdtemp(join(await this.workRoot(), 'run-'));
     try {
       const programPath = join(runDir, 'main.py');
@@ -304,14 +342,138 @@ export class LocalExecutor implements SandboxExecutor {
     }
   }
 
-  private toResult(run: LauncherRun, layer: LocalIsolation, runtime: PythonRuntime, runId: string, cpuLimitS: number, log: Logger): ExecutionResult {
+  /**
+   * Jobs whose sandbox would differ from the pool's go cold: networking needs another network
+   * namespace, and a larger temporary storage than the pool's tmpfs would not fit.
+   */
+  private warmEligible(limits: RunLimits): boolean {
+    return !limits.enableNetworking && limits.tempStorageMb <= this.poolTempStorageMb();
+  }
+
+  /** Size of each private tmpfs of a pooled sandbox: the configured default storage. */
+  private poolTempStorageMb(): number {
+    return this.config.sandbox.tempStorageMb;
+  }
+
+  /** Folders of one pool slot: the inbox the service writes programs to, and (without bwrap) the jobs' root. */
+  private async slotDirs(slot: number): Promise<{ inbox: string; jobs: string }> {
+    const root = await this.workRoot();
+    const inbox = join(root, `pool-${slot}-in`);
+    const jobs = join(root, `pool-${slot}-jobs`);
+    await rm(inbox, { recursive: true, force: true });
+    await rm(jobs, { recursive: true, force: true });
+    await mkdir(inbox, { mode: 0o700 });
+    await mkdir(jobs, { mode: 0o711 }); // the dropped uid traverses it to its job folder
+    await chmod(jobs, 0o711);
+    return { inbox, jobs };
+  }
+
+  /** Starts the zygote of a pool slot inside the same isolation layer a cold run gets. */
+  private async startZygote(
+    ready: Readiness, runtime: PythonRuntime, layer: LocalIsolation, slot: number, poolId: string, onChange: (z: ZygoteProcess) => void,
+  ): Promise<ZygoteProcess> {
+    const { inbox, jobs } = await this.slotDirs(slot);
+    const pyBin = runtime.executable.slice(0, runtime.executable.lastIndexOf('/'));
+    const common = { preimport: this.config.local.poolPreimport, pool: poolId, slot };
+    let spec: ZygoteSpawnSpec;
+    if (layer === 'bubblewrap') {
+      const zygoteArgs = launcherArgv({
+        ...common, jobRoot: SANDBOX_PATHS.workdir, inRoot: SANDBOX_PATHS.inbox, wipe: ['/tmp', '/dev/shm'], pidns: true,
+        uid: this.isRoot ? SANDBOX_UID : null, gid: this.isRoot ? SANDBOX_UID : null, nprocRelative: false, landlock: false, envDirKeys: ['HOME'],
+      });
+      spec = {
+        command: ready.bwrapPath!,
+        args: buildBwrapArgs({
+          pythonRoots: runtime.installRoots, pythonExecutable: runtime.executable, launcherPath: launcherPath(),
+          zygote: { scriptPath: zygotePath(), inboxPath: inbox }, tempStorageMb: this.poolTempStorageMb(), enableNetworking: false,
+          unprivileged: !this.isRoot, env: programEnv(pyBin, SANDBOX_PATHS.workdir, '/tmp'), launcherArgs: zygoteArgs,
+        }),
+        env: { PATH: '/usr/bin:/bin' },
+        pidNamespace: true,
+      };
+    } else {
+      const uid = this.isRoot ? ready.fallbackUid : null;
+      const landlock = layer === 'landlock';
+      const zygoteArgs = launcherArgv({
+        ...common, jobRoot: jobs, inRoot: inbox, wipe: [], pidns: false, uid, gid: uid, nprocRelative: !this.isRoot, landlock,
+        landlockRead: landlock ? [...runtime.installRoots, ...LANDLOCK_READ] : [], landlockNet: false,
+        envDirKeys: ['HOME', 'TMPDIR', 'MPLCONFIGDIR'],
+      });
+      spec = {
+        command: runtime.executable,
+        args: ['-I', '-B', zygotePath(), ...zygoteArgs],
+        env: programEnv(pyBin, jobs, jobs),
+        pidNamespace: false,
+      };
+    }
+    return new ZygoteProcess(spec, onChange);
+  }
+
+  private async executeWarm(
+    ready: Readiness, zygote: ZygoteProcess, slot: number, runtime: PythonRuntime, layer: LocalIsolation, code: string, limits: RunLimits,
+    signal: AbortSignal | undefined, runId: string, log: Logger,
+  ): Promise<ExecutionResult | undefined> {
+    const root = await this.workRoot();
+    const file = `${runId}.py`;
+    const path = join(root, `pool-${slot}-in`, file);
+    // Synchronous on purpose: a few KB to a private folder takes microseconds, while a round trip
+    // through libuv's thread pool costs more than the whole warm job on a busy machine.
+    writeFileSync(path, code, { mode: 0o600 });
+    try {
+      const cpuLimitS = Math.ceil((limits.timeoutMs / 1000) * Math.max(1, limits.cpuLimit)) + 1;
+      // As for cold runs: the kernel ignores RLIMIT_NPROC for uid 0, so it is not set then (and reported).
+      const nproc = this.runUid(ready, layer) === 0 ? null : this.config.local.maxProcesses;
+      const job: ZygoteJob = {
+        id: runId, file, timeoutMs: limits.timeoutMs,
+        as: (limits.memoryLimitMb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024,
+        cpu: cpuLimitS,
+        fsize: limits.tempStorageMb * 1024 * 1024,
+        nofile: RLIMIT_NOFILE,
+        nproc,
+      };
+      let run: LauncherRun;
+      try {
+        run = await zygote.run(job, { timeoutMs: limits.timeoutMs, maxOutputBytes: limits.maxOutputBytes, signal });
+      } catch (e) {
+        log.warn({ err: e }, 'warm interpreter refused a job; running cold');
+        return undefined;
+      }
+      if (run.childError) {
+        // The zygote could not set the job up (before any of its code ran): retire it, run cold.
+        log.warn({ childError: run.childError }, 'warm interpreter failed to start a job; running cold');
+        zygote.retire(`job setup failed: ${run.childError}`);
+        return undefined;
+      }
+      if (run.hardKilled || (!run.exit && !run.childError && run.killReason === undefined)) {
+        log.warn({ reason: zygote.retiredBecause }, 'warm interpreter lost during a job');
+      }
+      if (!run.exit && run.killReason === undefined && !run.childError) {
+        // The zygote died under the job (it may have killed it): a status, never an exception.
+        return this.toResult({ ...run, started: true, killReason: undefined }, layer, runtime, runId, cpuLimitS, log, true, 'warm_sandbox_lost');
+      }
+      return this.toResult(run, layer, runtime, runId, cpuLimitS, log, true);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  }
+
+  private describePool(): string {
+    if (!this.pool) return this.config.local.poolSize > 0 ? 'warm pool: not started' : 'warm pool: disabled (RK_POOL_SIZE=0)';
+    const p = this.pool.status();
+    return `warm pool: ${p.warm}/${p.size} warm, ${p.busy} busy, ${p.jobsRun} jobs, ${p.recycled} replaced${p.lastError ? `, last error: ${p.lastError}` : ''}`;
+  }
+
+  private toResult(
+    run: LauncherRun, layer: LocalIsolation, runtime: PythonRuntime, runId: string, cpuLimitS: number, log: Logger, warm = false, lostReason?: string,
+  ): ExecutionResult {
     if (run.killReason === 'aborted') throw new KernelError('ABORTED', 'The run was cancelled by its AbortSignal and killed');
     const stderr = run.stderr.toString('utf8');
     if (run.childError || (!run.started && run.killReason === undefined)) {
       log.error({ childError: run.childError, stderr: stderr.slice(0, 500), exitCode: run.processExitCode }, 'sandbox failed to start');
       throw new KernelError('SANDBOX_ERROR', `The ${layer} sandbox could not start the program: ${run.childError ?? stderr.slice(0, 300) ?? 'no report'}; check RK_ISOLATION and the installation`);
     }
-    const outcome = classifyOutcome(run, stderr, cpuLimitS);
+    const classified = classifyOutcome(run, stderr, cpuLimitS);
+    const outcome = lostReason && classified.reason === 'launcher_lost' ? { ...classified, reason: lostReason } : classified;
     const exit = run.exit;
     const cpuS = exit ? exit.utimeS + exit.stimeS : 0;
     const wallS = exit && exit.wallS > 0 ? exit.wallS : run.wallMs / 1000;
@@ -335,6 +497,7 @@ export class LocalExecutor implements SandboxExecutor {
         streamsMerged: false,
         ...(outcome.reason ? { reason: outcome.reason } : {}),
         pythonVersion: runtime.version,
+        ...(warm ? { warm: true } : {}),
       },
     };
   }
@@ -385,16 +548,28 @@ function programEnv(pyBin: string, home: string, tmp: string): Record<string, st
   };
 }
 
-let launcherFile: string | undefined;
-/** launcher.py beside this module (src/), or in the source tree when running from dist/. */
-function launcherPath(): string {
-  if (launcherFile) return launcherFile;
-  const candidates = [new URL('./launcher.py', import.meta.url), new URL('../../../../src/sandbox/local/launcher.py', import.meta.url)];
+const scriptFiles = new Map<string, string>();
+/** A Python helper beside this module (src/), or in the source tree when running from dist/. */
+function scriptPath(name: 'launcher.py' | 'zygote.py'): string {
+  const known = scriptFiles.get(name);
+  if (known) return known;
+  const candidates = [new URL(`./${name}`, import.meta.url), new URL(`../../../../src/sandbox/local/${name}`, import.meta.url)];
   for (const c of candidates) {
     const p = fileURLToPath(c);
-    if (existsSync(p)) return (launcherFile = p);
+    if (existsSync(p)) {
+      scriptFiles.set(name, p);
+      return p;
+    }
   }
-  throw new KernelError('SANDBOX_ERROR', 'launcher.py is missing next to the local executor; reinstall the package');
+  throw new KernelError('SANDBOX_ERROR', `${name} is missing next to the local executor; reinstall the package`);
+}
+
+function launcherPath(): string {
+  return scriptPath('launcher.py');
+}
+
+function zygotePath(): string {
+  return scriptPath('zygote.py');
 }
 
 function round(x: number, digits: number): number {

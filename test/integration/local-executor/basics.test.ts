@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKernelError } from '../../../src/errors.js';
 import type { LocalExecutor } from '../../../src/sandbox/local/local-executor.js';
-import { MODES, limits, makeExecutor } from './harness.js';
+import type { RunRequest } from '../../../src/kernel/contracts.js';
+import { MODES_AND_PATHS, limits, makeExecutor, runOn } from './harness.js';
 
-describe.each(MODES)('local executor basics (%s)', (mode) => {
+describe.each(MODES_AND_PATHS)('local executor basics (%s, %s)', (mode, path) => {
   let executor: LocalExecutor;
-  beforeAll(() => {
-    executor = makeExecutor(mode);
-  });
+  const run = (request: RunRequest) => runOn(executor, path, request);
+  beforeAll(async () => {
+    executor = makeExecutor(mode, {}, path);
+    await executor.warmUp();
+  }, 60_000);
   afterAll(async () => {
     await executor.close();
   });
@@ -22,26 +25,26 @@ describe.each(MODES)('local executor basics (%s)', (mode) => {
   });
 
   it('completes a program, capturing stdout and stderr separately', async () => {
-    const r = await executor.run({ code: 'import sys\nprint("out line")\nprint("err line", file=sys.stderr)\n', limits: limits() });
+    const r = await run({ code: 'import sys\nprint("out line")\nprint("err line", file=sys.stderr)\n', limits: limits() });
     expect(r).toMatchObject({ status: 'completed', exitCode: 0, stdout: 'out line\n', stderr: 'err line\n' });
     expect(r.metadata).toMatchObject({ sandboxType: 'local', isolation: mode, truncated: false, fallback: false, streamsMerged: false });
     expect(r.metadata.sandboxId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('reports a non-zero exit as failed with its code', async () => {
-    const r = await executor.run({ code: 'import sys\nsys.exit(3)\n', limits: limits() });
+    const r = await run({ code: 'import sys\nsys.exit(3)\n', limits: limits() });
     expect(r).toMatchObject({ status: 'failed', exitCode: 3 });
   });
 
   it('reports an uncaught exception as failed with the traceback on stderr', async () => {
-    const r = await executor.run({ code: 'raise ValueError("boom")\n', limits: limits() });
+    const r = await run({ code: 'raise ValueError("boom")\n', limits: limits() });
     expect(r.status).toBe('failed');
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('ValueError: boom');
   });
 
   it('reports a program that does not compile as failed with the SyntaxError', async () => {
-    const r = await executor.run({ code: 'def f(:\n    pass\n', limits: limits() });
+    const r = await run({ code: 'def f(:\n    pass\n', limits: limits() });
     expect(r.status).toBe('failed');
     expect(r.stderr).toContain('SyntaxError');
   });
@@ -53,13 +56,13 @@ describe.each(MODES)('local executor basics (%s)', (mode) => {
       'print(repr(sys.stdin.read()))',
       'print(os.path.realpath("/proc/self/fd/0"))',
     ].join('\n');
-    const r = await executor.run({ code, limits: limits() });
+    const r = await run({ code, limits: limits() });
     expect(r.stdout).toBe("1 1 main.py\n''\n/dev/null\n");
   });
 
   it('measures real resource usage: a 200 MB allocation shows in peak memory, a busy loop in CPU', async () => {
     const code = 'import time\nx = bytearray(200 * 1024 * 1024)\nfor i in range(0, len(x), 4096): x[i] = 1\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n';
-    const r = await executor.run({ code, limits: limits() });
+    const r = await run({ code, limits: limits() });
     expect(r.status).toBe('completed');
     expect(r.resourceUsage.memoryUsageMb).toBeGreaterThanOrEqual(150);
     expect(r.resourceUsage.memoryUsageMb).toBeLessThan(512);
@@ -71,7 +74,7 @@ describe.each(MODES)('local executor basics (%s)', (mode) => {
   it('gives the program an environment without any of the service variables', async () => {
     process.env.RK_TEST_FAKE_API_KEY = 'sk-test-env-canary-5f1d';
     try {
-      const r = await executor.run({ code: 'import os\nprint(sorted(os.environ))\nprint("sk-" in repr(dict(os.environ)))\n', limits: limits() });
+      const r = await run({ code: 'import os\nprint(sorted(os.environ))\nprint("sk-" in repr(dict(os.environ)))\n', limits: limits() });
       expect(r.status).toBe('completed');
       expect(r.stdout).not.toContain('RK_TEST_FAKE_API_KEY');
       expect(r.stdout).not.toContain('sk-test-env-canary');
@@ -83,14 +86,14 @@ describe.each(MODES)('local executor basics (%s)', (mode) => {
 
   it('runs numpy and scipy', async () => {
     const code = 'import numpy as np\nfrom scipy import stats\nrng = np.random.default_rng(1)\nprint(round(float(stats.beta(8, 4).mean()), 4), rng.integers(0, 10, 3).shape)\n';
-    const r = await executor.run({ code, limits: limits({ timeoutMs: 30_000 }) });
+    const r = await run({ code, limits: limits({ timeoutMs: 30_000 }) });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('0.6667 (3,)\n');
   });
 
   it('throws ABORTED when the request signal aborts mid-run, and kills the program', async () => {
     const controller = new AbortController();
-    const pending = executor.run({ code: 'import time\ntime.sleep(30)\n', limits: limits(), signal: controller.signal });
+    const pending = run({ code: 'import time\ntime.sleep(30)\n', limits: limits(), signal: controller.signal });
     setTimeout(() => controller.abort(), 300);
     const error = await pending.catch((e: unknown) => e);
     expect(isKernelError(error, 'ABORTED')).toBe(true);

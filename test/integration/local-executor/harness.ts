@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/load-config.js';
-import type { RunLimits } from '../../../src/kernel/contracts.js';
+import type { ExecutionResult, RunLimits, RunRequest } from '../../../src/kernel/contracts.js';
 import { LocalExecutor } from '../../../src/sandbox/local/local-executor.js';
 import type { LocalIsolation } from '../../../src/sandbox/local/isolation-probe.js';
 
@@ -14,9 +14,28 @@ export const MODES: readonly LocalIsolation[] = ['bubblewrap', 'landlock', 'proc
 /** The interpreter used by the suites: RK_PYTHON of the test environment, else python3 on PATH. */
 export const PYTHON = process.env.RK_PYTHON ?? 'python3';
 
-export function makeExecutor(mode: LocalIsolation | 'auto', env: Record<string, string> = {}): LocalExecutor {
-  const config = loadConfig({ env: { RK_PYTHON: PYTHON, RK_ISOLATION: mode, ...env } });
+/** Cold runs (a fresh interpreter per run) or the warm pool (jobs forked from pre-imported zygotes). */
+export type RunPath = 'cold' | 'warm';
+export const PATHS: readonly RunPath[] = ['cold', 'warm'];
+/** Every isolation mode on both run paths, for `describe.each`. */
+export const MODES_AND_PATHS: ReadonlyArray<readonly [LocalIsolation, RunPath]> = MODES.flatMap((m) => PATHS.map((p) => [m, p] as const));
+
+/**
+ * A real executor. `path: 'warm'` gives a one-zygote pool that runs every job warm (it waits for
+ * its zygote instead of going cold), pre-importing numpy only to keep the suites fast; call
+ * `warmUp()` before timing-insensitive assertions that need the pool. Cold is the default.
+ */
+export function makeExecutor(mode: LocalIsolation | 'auto', env: Record<string, string> = {}, path: RunPath = 'cold'): LocalExecutor {
+  const pool = path === 'warm' ? { RK_POOL_SIZE: '1', RK_POOL_FALLBACK: 'wait', RK_POOL_PREIMPORT: 'numpy,json,math' } : { RK_POOL_SIZE: '0' };
+  const config = loadConfig({ env: { RK_PYTHON: PYTHON, RK_ISOLATION: mode, RK_SANDBOX_TEMP_STORAGE_MB: '64', ...pool, ...env } });
   return new LocalExecutor(config, pino({ level: 'silent' }));
+}
+
+/** Runs through `executor` and checks the run took the expected path (so a warm suite really ran warm). */
+export async function runOn(executor: LocalExecutor, path: RunPath, request: RunRequest): Promise<ExecutionResult> {
+  const r = await executor.run(request);
+  if ((r.metadata.warm === true) !== (path === 'warm')) throw new Error(`expected a ${path} run, got ${JSON.stringify(r.metadata)}`);
+  return r;
 }
 
 export function limits(overrides: Partial<RunLimits> = {}): RunLimits {

@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalExecutor } from '../../../src/sandbox/local/local-executor.js';
 import type { LocalIsolation } from '../../../src/sandbox/local/isolation-probe.js';
-import { limits, makeExecutor } from './harness.js';
+import type { RunRequest } from '../../../src/kernel/contracts.js';
+import { PATHS, limits, makeExecutor, runOn } from './harness.js';
 
 /** Layers that isolate the filesystem and the network; `process` mode does not (and says so). */
 const ISOLATING: readonly LocalIsolation[] = ['bubblewrap', 'landlock'];
 const SECRET = 'rk-canary-secret-8c1e2f';
 
-describe.each(ISOLATING)('local executor isolation (%s)', (mode) => {
+describe.each(ISOLATING.flatMap((m) => PATHS.map((p) => [m, p] as const)))('local executor isolation (%s, %s)', (mode, path) => {
   let executor: LocalExecutor;
+  const run = (request: RunRequest) => runOn(executor, path, request);
   let hostDir: string;
   let canary: string;
   let server: Server;
@@ -20,7 +22,8 @@ describe.each(ISOLATING)('local executor isolation (%s)', (mode) => {
   let accepted = 0;
 
   beforeAll(async () => {
-    executor = makeExecutor(mode);
+    executor = makeExecutor(mode, {}, path);
+    await executor.warmUp();
     // World-readable and world-writable on purpose: only the sandbox may stop the program.
     hostDir = mkdtempSync(join(tmpdir(), 'rk-iso-test-'));
     chmodSync(hostDir, 0o777);
@@ -33,7 +36,7 @@ describe.each(ISOLATING)('local executor isolation (%s)', (mode) => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;
-  });
+  }, 60_000);
   afterAll(async () => {
     await executor.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -42,14 +45,14 @@ describe.each(ISOLATING)('local executor isolation (%s)', (mode) => {
 
   it('cannot read a secret file outside its run folder', async () => {
     const code = `try:\n    print(open(${JSON.stringify(canary)}).read())\nexcept OSError as e:\n    print("denied", type(e).__name__)\n`;
-    const r = await executor.run({ code, limits: limits() });
+    const r = await run({ code, limits: limits() });
     expect(r.stdout).toMatch(/^denied (FileNotFoundError|PermissionError)/);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
   it('cannot list the host home or the service folders', async () => {
     const code = 'import os\nfor p in ("/root", "/home", "/work", "/etc/passwd", "/etc/shadow"):\n    try:\n        print(p, "visible", os.listdir(p) if os.path.isdir(p) else open(p).read()[:20])\n    except OSError as e:\n        print(p, "denied")\n';
-    const r = await executor.run({ code, limits: limits() });
+    const r = await run({ code, limits: limits() });
     for (const line of r.stdout.trim().split('\n')) {
       // bubblewrap creates /root only as the empty parent of the Python prefix bind
       expect(line.endsWith('denied') || /^\/root visible \['\.pyenv'\]$/.test(line)).toBe(true);
@@ -69,7 +72,7 @@ describe.each(ISOLATING)('local executor isolation (%s)', (mode) => {
       'open("inside.txt", "w").write("ok")',
       'print("inside", open("inside.txt").read())',
     ].join('\n');
-    const r = await executor.run({ code, limits: limits() });
+    const r = await run({ code, limits: limits() });
     expect(r.stdout).not.toContain('wrote');
     expect(r.stdout).toContain('inside ok');
     expect(existsSync(target)).toBe(false);
@@ -97,7 +100,7 @@ describe.each(ISOLATING)('local executor isolation (%s)', (mode) => {
         '        if item: seen.add(item.split(b"=", 1)[0].decode())',
         'print(sorted(seen))',
       ].join('\n');
-      const r = await executor.run({ code, limits: limits() });
+      const r = await run({ code, limits: limits() });
       expect(r.status).toBe('completed');
       const allowed = new Set(['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'NUMEXPR_NUM_THREADS', 'MALLOC_ARENA_MAX', 'MPLCONFIGDIR', 'MPLBACKEND', 'PWD']);
       const seen = JSON.parse(r.stdout.replace(/'/g, '"')) as string[];
@@ -111,14 +114,14 @@ describe.each(ISOLATING)('local executor isolation (%s)', (mode) => {
   it('cannot connect to a TCP listener on 127.0.0.1', async () => {
     const before = accepted;
     const code = `import socket\ntry:\n    s = socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("connected", s.recv(10))\nexcept OSError as e:\n    print("refused", type(e).__name__)\n`;
-    const r = await executor.run({ code, limits: limits() });
+    const r = await run({ code, limits: limits() });
     expect(r.stdout).toMatch(/^refused /);
     expect(accepted).toBe(before);
   });
 
   it('cannot signal the service process', async () => {
     const code = `import os, signal\ntry:\n    os.kill(${process.pid}, 0)\n    print("reachable")\nexcept OSError as e:\n    print("denied", type(e).__name__)\n`;
-    const r = await executor.run({ code, limits: limits() });
+    const r = await run({ code, limits: limits() });
     expect(r.stdout).toMatch(/^denied /);
   });
 });
