@@ -11,7 +11,7 @@ k = ${py(problem.successes)}
 n = ${py(problem.trials)}
 a = ${py(prior.alpha)} + k
 b = ${py(prior.beta)} + n - k
-post = stats.beta(a, b)
+post = Beta(a, b)
 estimates = [summarize("p", "posterior of the success probability", post)]
 estimates.append(point("P(p > 0.5)", "posterior probability that p exceeds 0.5", post.sf(0.5)))
 value = ${value}
@@ -28,7 +28,7 @@ a0 = ${py(prior.alpha)}
 b0 = ${py(prior.beta)}
 log_bf01 = n * math.log(0.5) - (special.betaln(k + a0, n - k + b0) - special.betaln(a0, b0))
 p_fair = float(special.expit(log_bf01))
-post = stats.beta(k + a0, n - k + b0)
+post = Beta(k + a0, n - k + b0)
 estimates = [
     point("P(fair | data)", "posterior probability that p = 0.5", p_fair),
     point("BF01", "Bayes factor of fair against biased", math.exp(log_bf01)),

@@ -7,7 +7,7 @@ export function categoricalProgram(problem: ProblemOf<'categorical'>, prior: { a
     ? `counts = [${problem.counts.map(py).join(', ')}]
 for j, cj in enumerate(counts):
     estimates.append(summarize("theta" + str(j + 1), "posterior of one category's probability",
-                               stats.beta(cj + a, N - cj + (K - 1) * a)))
+                               Beta(cj + a, N - cj + (K - 1) * a)))
 `
     : '';
   return `
@@ -15,7 +15,7 @@ K = ${py(problem.categoryCount)}
 N = ${py(problem.total)}
 c = ${py(problem.askedCount)}
 a = ${py(prior.alpha)}
-post = stats.beta(c + a, N - c + (K - 1) * a)
+post = Beta(c + a, N - c + (K - 1) * a)
 estimates = [summarize("theta", "posterior of the asked category's probability", post)]
 ${all}value = (c + a) / (N + K * a)
 emit(estimates, value, {"method": "closed-form", "posterior": "Dirichlet", "K": K})

@@ -12,7 +12,7 @@ xbar = float(x.mean())
 s = float(x.std(ddof=1))
 scale = s / math.sqrt(n)
 df = n - 1
-post = stats.t(df, loc=xbar, scale=scale)
+post = StudentT(df, xbar, scale)
 lo, hi = post.interval(MASS)
 # The t posterior has a finite sd only for df > 2; below that report its scale.
 sd = scale * math.sqrt(df / (df - 2.0)) if df > 2 else scale

@@ -16,7 +16,7 @@ export function poissonProgram(problem: ProblemOf<'poisson'>, prior: { shapeOffs
 k = ${py(problem.events)}
 exposure = ${py(problem.exposure)}
 shape = k + ${py(prior.shapeOffset)}
-post = stats.gamma(shape, scale=1.0 / exposure)
+post = Gamma(shape, exposure)
 estimates = [summarize("rate", "posterior of the event rate per unit", post)]
 ${windowEstimate}value = ${value}
 emit(estimates, value, {"method": "closed-form", "posterior": "Gamma", "shape": shape, "rate": exposure})

@@ -14,9 +14,11 @@ export function twoProportionsProgram(problem: ProblemOf<'two-proportions'>, pri
   const t = problem.target;
   const [i, j] = t.kind === 'prob-greater' ? [t.first, t.second] : [t.minuend, t.subtrahend];
   return `
+from scipy import integrate
+
 posts = [
-    stats.beta(${py(prior.alpha)} + ${py(g0.successes)}, ${py(prior.beta)} + ${py(g0.trials - g0.successes)}),
-    stats.beta(${py(prior.alpha)} + ${py(g1.successes)}, ${py(prior.beta)} + ${py(g1.trials - g1.successes)}),
+    Beta(${py(prior.alpha)} + ${py(g0.successes)}, ${py(prior.beta)} + ${py(g0.trials - g0.successes)}),
+    Beta(${py(prior.alpha)} + ${py(g1.successes)}, ${py(prior.beta)} + ${py(g1.trials - g1.successes)}),
 ]
 first = posts[${i}]
 second = posts[${j}]
@@ -24,7 +26,7 @@ prob, quad_error = integrate.quad(lambda u: second.cdf(first.ppf(u)), 0.0, 1.0, 
 prob = min(1.0, max(0.0, prob))
 rng = np.random.default_rng(SEED)
 draws = ${py(DIFFERENCE_DRAWS)}
-d = first.rvs(size=draws, random_state=rng) - second.rvs(size=draws, random_state=rng)
+d = first.draw(draws, rng) - second.draw(draws, rng)
 prob_mc = float(np.mean(d > 0))
 mc_se = math.sqrt(max(prob_mc * (1.0 - prob_mc), 1.0 / draws) / draws)
 lo, hi = np.quantile(d, [(1.0 - MASS) / 2.0, 1.0 - (1.0 - MASS) / 2.0])
