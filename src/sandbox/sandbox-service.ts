@@ -146,34 +146,22 @@ export class DefaultSandboxService implements SandboxService {
 
   private refused(report: ValidationReport): ExecutionResult {
     this.log.info({ violations: report.violations.length, rules: [...new Set(report.violations.map((v) => v.rule))] }, 'program refused by validator');
-    return {
-      exitCode: null,
-      stdout: '',
-      stderr: report.violations.map((v) => `line ${v.line}:${v.column} [${v.rule}] ${v.message}`).join('\n'),
-      executionTime: 0,
-      status: 'security_violation',
-      resourceUsage: { cpuUsagePercent: 0, memoryUsageMb: 0 },
-      metadata: {
-        sandboxType: this.executor.kind,
-        sandboxId: null,
-        isolation: 'none',
-        truncated: false,
-        fallback: false,
-        streamsMerged: false,
-        reason: 'refused by static validation before running',
-      },
-      violations: report.violations,
-    };
+    const stderr = report.violations.map((v) => `line ${v.line}:${v.column} [${v.rule}] ${v.message}`).join('\n');
+    return { ...this.notRun('security_violation', stderr, 'refused by static validation before running'), violations: report.violations };
   }
 
   private errorResult(e: unknown): ExecutionResult {
-    const message = e instanceof Error ? e.message : String(e);
+    return this.notRun('error', e instanceof Error ? e.message : String(e), isKernelError(e) ? e.code : 'internal error');
+  }
+
+  /** A result for a program that never ran (refused, or the sandbox failed before it started). */
+  private notRun(status: 'security_violation' | 'error', stderr: string, reason: string): ExecutionResult {
     return {
       exitCode: null,
       stdout: '',
-      stderr: message,
+      stderr,
       executionTime: 0,
-      status: 'error',
+      status,
       resourceUsage: { cpuUsagePercent: 0, memoryUsageMb: 0 },
       metadata: {
         sandboxType: this.executor.kind,
@@ -182,7 +170,7 @@ export class DefaultSandboxService implements SandboxService {
         truncated: false,
         fallback: false,
         streamsMerged: false,
-        reason: isKernelError(e) ? e.code : 'internal error',
+        reason,
       },
     };
   }
