@@ -70,6 +70,8 @@ export const poissonProblemSchema = z.object({
     z.object({ kind: z.literal('prob-rate'), comparison, threshold: z.number().min(0) }),
     /** Posterior predictive probability of no event in `window` units. */
     z.object({ kind: z.literal('prob-none'), window: positive }),
+    /** Posterior predictive probability of at least one event in `window` units (1 - P(none)). */
+    z.object({ kind: z.literal('prob-at-least-one'), window: positive }),
   ]),
 });
 
@@ -99,8 +101,11 @@ export const categoricalProblemSchema = z.object({
   family: z.literal('categorical'),
   categoryCount: z.number().int().min(2),
   total: count,
+  /** Count of the asked category, or the summed counts when several are asked ("an even number"). */
   askedCount: count,
   askedLabel: z.string(),
+  /** How many categories the question asks about together (1 unless "an odd number", "not a six" ...). */
+  askedCategories: z.number().int().min(1).optional(),
   /** All category counts when listed (length = categoryCount), else null. */
   counts: z.array(count).nullable(),
 });
@@ -116,6 +121,8 @@ export const exponentialProblemSchema = z.object({
     z.object({ kind: z.literal('mean-lifetime') }),
     /** P(next > duration), duration in asked units. */
     z.object({ kind: z.literal('prob-longer'), duration: positive }),
+    /** P(next <= duration): the next one ends (fails, arrives) within the duration. */
+    z.object({ kind: z.literal('prob-shorter'), duration: positive }),
   ]),
 });
 

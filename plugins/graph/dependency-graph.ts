@@ -91,7 +91,7 @@ export function buildGraph(problem: Problem, prior: { alpha?: number; beta?: num
       node('exposure', 'constant', `${fmt(problem.exposure)} ${problem.unit}s`);
       node('k', 'observed', `Poisson(rate * exposure) = ${problem.events}`, ['rate', 'exposure']);
       const t = problem.target;
-      node('answer', 'derived', t.kind === 'rate' ? `E[rate * ${fmt(t.window)} | k]` : t.kind === 'prob-rate' ? `P(rate ${t.comparison === 'greater' ? '>' : '<'} ${fmt(t.threshold)} | k)` : `P(no event in ${fmt(t.window)} ${problem.unit}s | k)`, ['rate', 'k']);
+      node('answer', 'derived', t.kind === 'rate' ? `E[rate * ${fmt(t.window)} | k]` : t.kind === 'prob-rate' ? `P(rate ${t.comparison === 'greater' ? '>' : '<'} ${fmt(t.threshold)} | k)` : t.kind === 'prob-none' ? `P(no event in ${fmt(t.window)} ${problem.unit}s | k)` : `P(at least one event in ${fmt(t.window)} ${problem.unit}s | k)`, ['rate', 'k']);
       break;
     }
     case 'normal-mean': {
@@ -118,7 +118,7 @@ export function buildGraph(problem: Problem, prior: { alpha?: number; beta?: num
       node('rate', 'latent', offset === 0 ? 'proportional to 1/rate' : 'flat on the rate');
       node('durations', 'observed', `Exponential(rate), n = ${problem.count}, total = ${fmt(problem.totalTime)} ${problem.unit}s`, ['rate']);
       const t = problem.target;
-      node('answer', 'derived', t.kind === 'rate' ? 'E[rate | durations]' : t.kind === 'mean-lifetime' ? 'E[1/rate | durations]' : `P(next > ${fmt(t.duration)} | durations)`, ['rate', 'durations']);
+      node('answer', 'derived', t.kind === 'rate' ? 'E[rate | durations]' : t.kind === 'mean-lifetime' ? 'E[1/rate | durations]' : t.kind === 'prob-longer' ? `P(next > ${fmt(t.duration)} | durations)` : `P(next <= ${fmt(t.duration)} | durations)`, ['rate', 'durations']);
       break;
     }
   }

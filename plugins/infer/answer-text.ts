@@ -31,7 +31,7 @@ export function answerIsProbability(problem: Problem): boolean {
     case 'normal-mean':
       return problem.target.kind !== 'mean';
     case 'exponential':
-      return problem.target.kind === 'prob-longer';
+      return problem.target.kind === 'prob-longer' || problem.target.kind === 'prob-shorter';
   }
 }
 
@@ -82,8 +82,9 @@ export function describeAnswer(problem: Problem, value: number, priorLabel: stri
         const quantity = `posterior probability that the rate is ${cmp(t.comparison)} ${fmt(t.threshold)} per ${problem.unit}`;
         return { quantity, text: `The probability that the ${problem.eventLabel} rate is ${cmp(t.comparison)} ${fmt(t.threshold)} per ${problem.unit} is ${v} (${priorLabel}).` };
       }
-      const quantity = `posterior predictive probability of no ${problem.eventLabel} in ${fmt(t.window)} ${problem.unit}${t.window === 1 ? '' : 's'}`;
-      return { quantity, text: `The probability of no ${problem.eventLabel} in the next ${fmt(t.window)} ${problem.unit}${t.window === 1 ? '' : 's'} is ${v} (${priorLabel}).` };
+      const what = t.kind === 'prob-none' ? 'no' : 'at least one';
+      const quantity = `posterior predictive probability of ${what} ${problem.eventLabel} in ${fmt(t.window)} ${problem.unit}${t.window === 1 ? '' : 's'}`;
+      return { quantity, text: `The probability of ${what} ${problem.eventLabel} in the next ${fmt(t.window)} ${problem.unit}${t.window === 1 ? '' : 's'} is ${v} (${priorLabel}).` };
     }
     case 'normal-mean': {
       const unit = problem.unit ? ` ${problem.unit}` : '';
@@ -105,7 +106,8 @@ export function describeAnswer(problem: Problem, value: number, priorLabel: stri
       const t = problem.target;
       if (t.kind === 'rate') return { quantity: `posterior mean of the rate per ${problem.unit}`, text: `Posterior mean of the rate is ${v} per ${problem.unit} (${priorLabel}; ${ci}).` };
       if (t.kind === 'mean-lifetime') return { quantity: `posterior mean of the mean lifetime in ${problem.unit}s`, text: `Posterior mean of the mean lifetime is ${v} ${problem.unit}s (${priorLabel}).` };
-      return { quantity: `posterior predictive probability that the next one lasts longer than ${fmt(t.duration)} ${problem.unit}s`, text: `The probability that the next one lasts longer than ${fmt(t.duration)} ${problem.unit}s is ${v} (${priorLabel}).` };
+      const how = t.kind === 'prob-longer' ? 'lasts longer than' : 'ends within';
+      return { quantity: `posterior predictive probability that the next one ${how} ${fmt(t.duration)} ${problem.unit}s`, text: `The probability that the next one ${how} ${fmt(t.duration)} ${problem.unit}s is ${v} (${priorLabel}).` };
     }
   }
 }

@@ -135,7 +135,7 @@ export function extractBayesRule(scan: Scan): Extraction | null {
   const evidenceText = asked + (prior && !rates.some((r) => r.num.sentence === scan.questionIndex - 1) ? ` ${prior.text}` : '');
   const negative = /\b(?:tests?|tested|comes?\s+back|result\s+is|is|was|were)\s+negative\b|\bnegative\s+(?:test|result)\b|\bnot\s+flagged\b|\bpasses\s+the\s+filter\b/.test(evidenceText);
   const afterProbability = asked.slice(Math.max(0, asked.search(/\b(?:probability|chance|likelihood|odds|likely|percent)\b/)));
-  const complement = /\b(?:not|n't|healthy|free\s+of|legitimate|no\s+disease|uninfected)\b/.test(afterProbability.replace(/\bnot\s+flagged\b|\btests?\s+not\b/g, ''));
+  const complement = /\b(?:not|n't|healthy|free\s+of|legitimate|no\s+disease|uninfected)\b|\b[a-z]+-free\b/.test(afterProbability.replace(/\bnot\s+flagged\b|\btests?\s+not\b/g, ''));
   const used = rates
     .filter((r) => !r.derived && (r.role !== null || r === prevalence))
     .flatMap((r) => [

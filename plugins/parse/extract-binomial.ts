@@ -11,7 +11,7 @@ const FAIR_WORDS = /\b(?:fair|unbiased)\b/;
 /** Threshold of "P(p > x)"; a count threshold ("more than 12 heads") is not a proportion. */
 const FRACTION_WORDS: Record<string, number> = { half: 2, halves: 2, third: 3, thirds: 3, quarter: 4, quarters: 4, fourth: 4, fourths: 4, fifth: 5, fifths: 5 };
 
-function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; value: number; num?: Num } | { decline: string } | null {
+function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; value: number; num?: Num } | { decline: string; severity: 'inconsistent' | 'missing' } | null {
   const askedText = questionText(scan);
   if (/\bmajority\b/.test(askedText)) return { comparison: 'greater', value: 0.5 };
   if (/\bminority\b/.test(askedText)) return { comparison: 'less', value: 0.5 };
@@ -29,11 +29,12 @@ function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; valu
   const c = comparisons[0];
   if (!c) return null;
   if (c.num.percent) {
-    if (c.num.value > 100) return { decline: `The threshold ${c.num.raw} is above 100 %; a proportion cannot exceed 100 %.` };
+    if (c.num.value > 100) return { decline: `The threshold ${c.num.raw} is above 100 %; a proportion cannot exceed 100 %.`, severity: 'inconsistent' };
     return { comparison: c.comparison, value: c.num.value / 100, num: c.num };
   }
   if (c.num.value >= 0 && c.num.value <= 1) return { comparison: c.comparison, value: c.num.value, num: c.num };
-  return { decline: `The question compares a count (${c.num.raw}) in future trials; the embedded reasoner answers questions about the proportion itself (e.g. "probability that p is above 0.5").` };
+  // Soft ('missing'): "greater than four" may be a die face or a rate threshold another family reads.
+  return { decline: `The question compares a count (${c.num.raw}) in future trials; the embedded reasoner answers questions about the proportion itself (e.g. "probability that p is above 0.5").`, severity: 'missing' };
 }
 
 /** Binomial extractor; `modelComparison` switches to the fair-vs-biased question. */
@@ -42,10 +43,14 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
   const exclude = new Set<Num>();
   const penalties: ParsePenalty[] = [];
   const threshold = options.modelComparison ? null : proportionThreshold(scan);
-  if (threshold && 'decline' in threshold) return { kind: 'decline', reason: threshold.decline, severity: 'unsupported' };
+  if (threshold && 'decline' in threshold) return { kind: 'decline', reason: threshold.decline, severity: threshold.severity };
   if (threshold?.num) exclude.add(threshold.num);
   // Numbers in a "next N flips" window are not data.
   for (const n of scan.numbers) if (n.before.at(-1) === 'next') exclude.add(n);
+
+  // "Is it fair?", "the probability that it is biased": a question about hypotheses, not about p
+  // (that is the model comparison's job); "biased towards heads" is about p and stays here.
+  if (!options.modelComparison && (FAIR_WORDS.test(asked) || BIAS_WORDS.test(asked)) && !/\bbiased\s+(?:towards?|in\s+favou?r)\b/.test(asked)) return null;
 
   const group = extractGroup(scan, 0, scan.text.length, exclude, asked);
   if (group === null) return null;

@@ -38,6 +38,8 @@ function diceCounts(scan: Scan): CountEntry[] {
     if (num && !out.some((e) => e.label === label)) out.push({ label, count: num.value, num, labelNum });
   };
   for (const m of scan.text.matchAll(/(-?\d+)\s+(ones|twos|threes|fours|fives|sixes)\b/g)) add(String(FACE_WORDS[m[2]]), m.index ?? 0);
+  // "four 1s, three 2s" (normalised to "4 1s, 3 2s"): a count of a face written as a plural digit.
+  for (const m of scan.text.matchAll(/(-?\d+)\s+(\d+)'?s\b/g)) add(m[2], m.index ?? 0, (m.index ?? 0) + m[0].lastIndexOf(m[2]));
   for (const m of scan.text.matchAll(/\b(?:a|the\s+number|face|number)?\s*(\d+)\s+(?:came\s+up|appeared|showed\s+up|was\s+rolled|occurred|turned\s+up|landed)\s+(-?\d+)\s+times/g)) {
     add(m[1], (m.index ?? 0) + m[0].lastIndexOf(m[2]), (m.index ?? 0) + m[0].indexOf(m[1]));
   }
@@ -153,6 +155,30 @@ function optionCounts(scan: Scan): CountEntry[] {
   return out.sort((a, b) => a.num.start - b.num.start);
 }
 
+/**
+ * The faces of a die that the question asks about together, or null when it asks about one face:
+ * "an odd number", "an even number", "greater than 4", "at least 5", "below 3", "not a 6",
+ * "a 1 or a 2". Faces run from 1 to `faces`.
+ */
+export function askedFaces(asked: string, faces: number): { faces: number[]; phrase: string; nums: Num[] } | null {
+  const all = Array.from({ length: faces }, (_, i) => i + 1);
+  const parity = /\b(odd|even)\s+(?:number|face|result|roll|value)s?\b/.exec(asked);
+  if (parity) return { faces: all.filter((f) => (f % 2 === 1) === (parity[1] === 'odd')), phrase: parity[0], nums: [] };
+  const cmp = /\b(greater|more|higher|larger|bigger|above|over|at\s+least|less|lower|smaller|below|under|at\s+most)\s+(?:than\s+)?(or\s+equal\s+to\s+)?(?:a\s+)?(\d+)\b/.exec(asked);
+  if (cmp) {
+    const x = Number(cmp[3]);
+    const inclusive = cmp[2] !== undefined || /^at\s+(?:least|most)$/.test(cmp[1]);
+    const greater = /^(?:greater|more|higher|larger|bigger|above|over|at\s+least)$/.test(cmp[1]);
+    const pick = all.filter((f) => (greater ? f > x || (inclusive && f === x) : f < x || (inclusive && f === x)));
+    return { faces: pick, phrase: cmp[0], nums: [] };
+  }
+  const not = /\b(?:not\s+(?:a|an|the)|anything\s+(?:but|other\s+than)(?:\s+a)?|other\s+than\s+(?:a|an))\s+(\d+)\b/.exec(asked);
+  if (not) return { faces: all.filter((f) => f !== Number(not[1])), phrase: not[0], nums: [] };
+  const either = /\b(?:a|an)?\s*(\d+)\s+or\s+(?:a|an)?\s*(\d+)\b/.exec(asked);
+  if (either && either[1] !== either[2]) return { faces: all.filter((f) => f === Number(either[1]) || f === Number(either[2])), phrase: either[0].trim(), nums: [] };
+  return null;
+}
+
 /** Categorical extractor; null when there are no category counts. */
 export function extractCategorical(scan: Scan): Extraction | null {
   const asked = questionText(scan);
@@ -217,6 +243,28 @@ export function extractCategorical(scan: Scan): Extraction | null {
     return { kind: 'decline', reason: 'Only some category counts are given and no total; say how many rolls or responses there were in all.', severity: 'missing' };
   }
 
+  // Several faces asked together ("an odd number", "greater than four", "not a six", "a 1 or a 2"):
+  // by the Dirichlet's aggregation property their total probability is a Beta of the summed counts.
+  const faceSet = die ? askedFaces(asked, categoryCount) : null;
+  if (faceSet) {
+    if (entries.length !== categoryCount) {
+      return { kind: 'decline', reason: 'The question asks about several faces; give the count of every face.', severity: 'missing' };
+    }
+    if (faceSet.faces.length === 0 || faceSet.faces.length === categoryCount) {
+      return { kind: 'decline', reason: `"${faceSet.phrase}" covers ${faceSet.faces.length === 0 ? 'no face' : 'every face'} of a ${categoryCount}-sided die; there is nothing to estimate.`, severity: 'inconsistent' };
+    }
+    const askedCount = entries.filter((e) => faceSet.faces.includes(Number(e.label))).reduce((sum, e) => sum + e.count, 0);
+    for (const n of scan.numbers) {
+      if (n.sentence === scan.questionIndex && faceSet.nums.includes(n) && !used.some((u) => u.num === n)) used.push({ num: n, role: 'face in the asked event' });
+    }
+    const counts = [...entries].sort((a, b) => Number(a.label) - Number(b.label)).map((e) => e.count);
+    return {
+      kind: 'problem',
+      problem: { family: 'categorical', categoryCount, total, askedCount, askedCategories: faceSet.faces.length, askedLabel: `faces ${faceSet.faces.join(', ')} (${faceSet.phrase})`, counts },
+      used,
+      penalties,
+    };
+  }
   // The asked category: a listed label (or face) named in the question.
   if (/\b(?:odd|even)\s+number\b|\bor\s+(?:a\s+)?\d\b|\beither\b/.test(asked)) {
     return { kind: 'decline', reason: 'The question asks about several categories at once; the embedded reasoner answers the probability of one category.', severity: 'unsupported' };

@@ -4,7 +4,7 @@
  */
 import { findLists, statedCount } from './find-lists.js';
 import { conversionFactor, lookupUnit, unitAlternation, type UnitInfo } from './units.js';
-import { findComparisons, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import { findComparisons, numberAt, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
 const MEAN_LIFETIME = /\b(?:mean|average|expected|typical)\s+(?:life(?:time|span)?|time|waiting\s+time|wait|duration|survival\s+time|time\s+(?:to|until|between)\s+[a-z]+)\b|\bhow\s+long\b/;
@@ -15,7 +15,14 @@ export function extractExponential(scan: Scan): Extraction | null {
   const units = unitAlternation({ timeOnly: true });
   const penalties: ParsePenalty[] = [];
   const used: { num: Num; role: string }[] = [];
-  const comparison = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
+  let comparison: { comparison: 'greater' | 'less'; num: Num } | undefined = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
+  // "fails within 200 hours", "breaks before 1000 hours": the next duration is at most t.
+  const within = new RegExp(String.raw`\b(?:within|before|sooner\s+than|earlier\s+than|in\s+(?:less|under|fewer)\s+than|in\s+under)\s+(?:the\s+(?:first\s+|next\s+)?)?(?=[\d.])`).exec(asked);
+  if (!comparison && within) {
+    const start = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : 0;
+    const num = numberAt(scan, start + within.index + within[0].length);
+    if (num) comparison = { comparison: 'less', num };
+  }
   const exclude = new Set<Num>(comparison ? [comparison.num] : []);
 
   let count: number;
@@ -42,15 +49,19 @@ export function extractExponential(scan: Scan): Extraction | null {
     total = list.nums.reduce((s, n) => s + n.value, 0);
     used.push(...list.nums.map((num) => ({ num, role: 'observed duration' })));
   } else {
-    const totalNum = scan.numbers.find((n) => !exclude.has(n) && lookupUnit(n.after[0] ?? '')?.dimension === 'time' && /\b(?:total|combined|sum|altogether|cumulative)\b/.test(n.before.slice(-4).join(' ') + ' ' + n.after.slice(1, 4).join(' ')));
-    if (!totalNum) return null;
-    const countNum = scan.numbers.find((n) => n !== totalNum && !exclude.has(n) && Number.isInteger(n.value) && !n.percent && lookupUnit(n.after[0] ?? '') === null);
-    if (!countNum) return { kind: 'decline', reason: 'The question gives a total time but not how many lifetimes or waits it covers.', severity: 'missing' };
-    if (countNum.value <= 0 || totalNum.value <= 0) return { kind: 'decline', reason: 'The count and the total time must both be positive.', severity: 'inconsistent' };
-    dataUnit = lookupUnit(totalNum.after[0]!);
+    const isTime = (n: Num) => !exclude.has(n) && n.sentence !== scan.questionIndex && lookupUnit(n.after[0] ?? '')?.dimension === 'time';
+    const totalNum = scan.numbers.find((n) => isTime(n) && /\b(?:total|combined|sum|summed|altogether|cumulative|added\s+up|add\s+up|adding\s+up)\b/.test(n.before.slice(-4).join(' ') + ' ' + n.after.slice(1, 4).join(' ')));
+    // "8 components had an average lifetime of 500 hours": the total is count x mean.
+    const meanNum = totalNum ? undefined : scan.numbers.find((n) => isTime(n) && /\b(?:average|averaged|mean)\b/.test(n.before.slice(-4).join(' ')));
+    const timeNum = totalNum ?? meanNum;
+    if (!timeNum) return null;
+    const countNum = scan.numbers.find((n) => n !== timeNum && !exclude.has(n) && Number.isInteger(n.value) && !n.percent && lookupUnit(n.after[0] ?? '') === null);
+    if (!countNum) return { kind: 'decline', reason: `The question gives ${totalNum ? 'a total' : 'an average'} time but not how many lifetimes or waits it covers.`, severity: 'missing' };
+    if (countNum.value <= 0 || timeNum.value <= 0) return { kind: 'decline', reason: `The count and the ${totalNum ? 'total' : 'average'} time must both be positive.`, severity: 'inconsistent' };
+    dataUnit = lookupUnit(timeNum.after[0]!);
     count = countNum.value;
-    total = totalNum.value;
-    used.push({ num: countNum, role: 'number of observed durations' }, { num: totalNum, role: 'total observed time' });
+    total = totalNum ? timeNum.value : timeNum.value * countNum.value;
+    used.push({ num: countNum, role: 'number of observed durations' }, { num: timeNum, role: totalNum ? 'total observed time' : 'average observed duration' });
   }
   if (!dataUnit) return { kind: 'decline', reason: 'The durations have no time unit; say whether they are minutes, hours, days ...', severity: 'missing' };
   if (total <= 0) return { kind: 'decline', reason: 'The total observed time is zero; there is nothing to learn a rate from.', severity: 'inconsistent' };
@@ -60,11 +71,8 @@ export function extractExponential(scan: Scan): Extraction | null {
   let target: ProblemOf<'exponential'>['target'];
   if (comparison) {
     const tUnit = lookupUnit(comparison.num.after[0] ?? '');
-    if (comparison.comparison === 'less') {
-      return { kind: 'decline', reason: 'The embedded reasoner answers "longer than t" for the next duration; ask for that probability instead.', severity: 'unsupported' };
-    }
     unit = tUnit && tUnit.dimension === 'time' ? tUnit : dataUnit;
-    target = { kind: 'prob-longer', duration: comparison.num.value };
+    target = comparison.comparison === 'greater' ? { kind: 'prob-longer', duration: comparison.num.value } : { kind: 'prob-shorter', duration: comparison.num.value };
     used.push({ num: comparison.num, role: `duration threshold in ${unit.name}s` });
   } else if (/\brate\b/.test(asked)) {
     target = { kind: 'rate' };

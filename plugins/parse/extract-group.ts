@@ -125,6 +125,23 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
     break;
   }
 
+  // 2. "Out of 250 patients treated, 215 recovered": the trials lead, the successes follow after a
+  // comma. Taken only when the question names the outcome ("recovery rate"), since nothing else
+  // says whether 215 counts the outcome asked about or its opposite.
+  if (!kNum || !nNum) {
+    const lead = /(?:^|[\s,;:])(?:out\s+of|of|among)\s+(?:the\s+|all\s+|our\s+|these\s+|those\s+|its\s+|their\s+)?(\d+)\s+[a-z][^,;.?]{0,60}?,\s*(?:only\s+)?(\d+)\s+([^,;.?]{1,60})/.exec(region);
+    if (lead) {
+      const n = byStart(start + lead.index + lead[0].indexOf(lead[1], lead[0].search(/\d/)));
+      const k = byStart(start + lead.index + lead[0].lastIndexOf(lead[2], lead[0].length - lead[3].length));
+      const outcome = lead[3].split(/\s+/).filter((w) => /^[a-z]{4,}$/.test(w) && !SKIP_LABEL_WORDS.has(w));
+      const named = outcome.some((w) => new RegExp(String.raw`\b${w.slice(0, 4)}`).test(asked));
+      if (n && k && n !== k && isIntegerCount(n) && isIntegerCount(k) && !isExposure(n) && !isExposure(k) && named) {
+        nNum = n;
+        kNum = k;
+      }
+    }
+  }
+
   let label = 'success';
   let successes: number | undefined;
   if (kNum && nNum) {

@@ -14,6 +14,33 @@ function unitAfter(num: Num): UnitInfo | null {
   return lookupUnit(w);
 }
 
+/**
+ * The unit of a rate written right after a data count ("4 births per day", "2 errors an hour",
+ * "3 calls/hour"), or null when the count is a plain count.
+ */
+function dataRateUnit(scan: Scan, num: Num, units: string): UnitInfo | null {
+  // "in a week" is an exposure, not a rate: the words skipped may not be a preposition of time.
+  const m = new RegExp(String.raw`^\s*(?:(?!in\b|over\b|during\b|across\b|within\b|for\b)[a-z'-]+\s+){0,2}?(?:(?:per|an?|each|every)\s+|/\s*)(${units})\b`).exec(scan.text.slice(num.end));
+  return m ? lookupUnit(m[1]) : null;
+}
+
+/**
+ * "3 times last year", "24 accidents in the past year", "in a week": one unit of exposure written
+ * without a number, in a data sentence. Returns a number that is not in the text (value 1), or null.
+ */
+function impliedExposure(scan: Scan, units: string): Num | null {
+  const re = new RegExp(String.raw`\b(?:(?:in|over|during|across|within|for)\s+(?:the\s+)?(?:last|past|previous|whole|entire)|(?:in|over|during)\s+(?:a|an|one)|last|this)\s+(${units})\b`, 'g');
+  for (const m of scan.text.matchAll(re)) {
+    const unit = lookupUnit(m[1]);
+    const at = m.index ?? 0;
+    const sentence = scan.sentences.findIndex((s) => at >= s.start && at < s.end);
+    if (!unit || unit.dimension !== 'time' || sentence === scan.questionIndex) continue;
+    const start = at + m[0].length - m[1].length;
+    return { value: 1, raw: `1 (${m[0].trim()})`, percent: false, start, end: start, sentence, after: [m[1]], before: [] };
+  }
+  return null;
+}
+
 /** Poisson extractor; null when there is no count over an exposure. */
 export function extractPoisson(scan: Scan): Extraction | null {
   const asked = questionText(scan);
@@ -50,9 +77,9 @@ export function extractPoisson(scan: Scan): Extraction | null {
   const exposures = scan.numbers.filter(
     (n) => !exclude.has(n) && unitAfter(n) !== null && (EXPOSURE_LEAD.has(n.before.at(-1) ?? '') || /^-/.test(scan.text.slice(n.end, n.end + 1)) || n.before.length === 0 || /^(?:of|in)$/.test(n.after[1] ?? '')),
   );
-  const exposureNum = exposures.find((n) => n.before.at(-1) !== 'next') ?? null;
+  const exposureNum = exposures.find((n) => n.before.at(-1) !== 'next') ?? impliedExposure(scan, units);
   if (!exposureNum) return null;
-  const exposureUnit = unitAfter(exposureNum)!;
+  const exposureUnit = unitAfter(exposureNum) ?? lookupUnit(exposureNum.after[0] ?? '')!;
   // Events: the count that is not the exposure ("18 calls").
   const events = scan.numbers.filter(
     (n) => n !== exposureNum && !exclude.has(n) && !n.percent && unitAfter(n) === null && n.before.at(-1) !== 'next' && (n.sentence !== askedSentence || n.sentence === exposureNum.sentence),
@@ -67,7 +94,22 @@ export function extractPoisson(scan: Scan): Extraction | null {
   const extraEvents = events.filter((n) => n !== eventNum && n.sentence === eventNum.sentence);
   if (extraEvents.length > 0) penalties.push(penalty(`ignored ${extraEvents.map((n) => n.raw).join(', ')} next to the event count`, 0.85));
   const eventLabel = eventNum.after.find((w) => !['were', 'was', 'have', 'had', 'been', 'new', 'in', 'over'].includes(w)) ?? 'events';
-  used.push({ num: eventNum, role: `count of ${eventLabel}` }, { num: exposureNum, role: `exposure in ${exposureUnit.name}s` });
+  // "averaged 4 births per day over 30 days": the data give a rate, and the count is rate x exposure.
+  let eventCount = eventNum.value;
+  const rateUnit = dataRateUnit(scan, eventNum, units);
+  if (rateUnit) {
+    const perExposure = conversionFactor(exposureUnit, rateUnit);
+    if (perExposure === null) return { kind: 'decline', reason: `The rate is per ${rateUnit.name} but the exposure is in ${exposureUnit.name}s; these cannot be converted.`, severity: 'inconsistent' };
+    const implied = eventNum.value * exposureNum.value * perExposure;
+    if (Math.abs(implied - Math.round(implied)) > 1e-6) {
+      return { kind: 'decline', reason: `${eventNum.raw} per ${rateUnit.name} over ${exposureNum.raw} ${exposureUnit.name}s is not a whole number of events; give the number of events observed.`, severity: 'inconsistent' };
+    }
+    eventCount = Math.round(implied);
+    penalties.push(penalty(`the data give a rate: ${eventNum.raw} per ${rateUnit.name} over ${exposureNum.raw} ${exposureUnit.name}s = ${eventCount} events`, 0.97));
+    used.push({ num: eventNum, role: `observed rate of ${eventLabel} per ${rateUnit.name}` }, { num: exposureNum, role: `exposure in ${exposureUnit.name}s` });
+  } else {
+    used.push({ num: eventNum, role: `count of ${eventLabel}` }, { num: exposureNum, role: `exposure in ${exposureUnit.name}s` });
+  }
 
   if (!askedUnit && comparison) {
     const perAfter = new RegExp(String.raw`^\s*(?:[a-z]+\s+){0,2}?(?:(?:per|an?|each|every)\s+|/\s*)(${units})\b`).exec(scan.text.slice(comparison.num.end));
@@ -83,10 +125,14 @@ export function extractPoisson(scan: Scan): Extraction | null {
 
   let target: ProblemOf<'poisson'>['target'];
   const none = /\b(?:no|zero|none|not\s+(?:a\s+single|any)|without\s+(?:any|a))\b/.test(asked);
-  if (/\bat\s+least\s+(?:one|1)\b/.test(asked)) {
-    return { kind: 'decline', reason: 'The embedded reasoner answers "no event in the next ..." (the complement of "at least one"); rephrase the question that way.', severity: 'unsupported' };
-  }
-  if (comparison && !none) {
+  // "at least one call in the next 10 minutes" = 1 - P(no call in the window).
+  const atLeastOne = /\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|1\s+or\s+more|any)\s+(?:[a-z-]+\s+){0,3}?(?:in|during|within|over)\s+the\s+(?:next|coming|following|upcoming)\b/.test(asked);
+  if (atLeastOne && !none) {
+    if (!window) return { kind: 'decline', reason: 'The question asks about at least one event but not in which window ("in the next hour").', severity: 'missing' };
+    target = { kind: 'prob-at-least-one', window: window.value };
+    if (comparison && comparison.num.value === 1 && /^at\s+least$/.test(comparison.phrase)) used.push({ num: comparison.num, role: 'the one of "at least one"' });
+    else if (comparison) return { kind: 'decline', reason: 'The question mixes "at least one event" with another threshold; ask one of them.', severity: 'unsupported' };
+  } else if (comparison && !none) {
     if (window && !/\brate\b/.test(asked)) {
       return { kind: 'decline', reason: 'The question asks about a count in a future window ("more than N in the next ..."); the embedded reasoner answers about the rate, the expected count, or no events.', severity: 'unsupported' };
     }
@@ -100,7 +146,7 @@ export function extractPoisson(scan: Scan): Extraction | null {
   }
   return {
     kind: 'problem',
-    problem: { family: 'poisson', events: eventNum.value, exposure, unit: unit.name, exposureUnit: exposureUnit.name, eventLabel, target },
+    problem: { family: 'poisson', events: eventCount, exposure, unit: unit.name, exposureUnit: exposureUnit.name, eventLabel, target },
     used,
     penalties,
   };

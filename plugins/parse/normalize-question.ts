@@ -74,16 +74,39 @@ function isTransposition(a: string, b: string): boolean {
   return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
 }
 
+/** Prefixes that negate or modify a known word: "unbiased" is a word, not a typo of "biased". */
+const PREFIXES = ['un', 'non', 'non-', 'in', 'im', 'dis', 'mis', 're', 'pre', 'over', 'under'];
+
 function isKnown(word: string, known: Set<string>): boolean {
-  if (known.has(word) || COMMON.has(word) || NUMBER_WORDS.has(word)) return true;
-  // Inflections of a known word are known too ("tosses" from "toss", "converts" from "convert").
+  const plain = (w: string) => known.has(w) || COMMON.has(w) || NUMBER_WORDS.has(w);
+  if (plain(word)) return true;
+  // Inflections of a known word are known too ("tosses" from "toss", "converts" from "convert",
+  // "averaged" from "average").
   for (const suffix of ['s', 'es', 'ing', 'ly', 'er', 'ers']) {
-    if (word.endsWith(suffix)) {
-      const stem = word.slice(0, -suffix.length);
-      if (known.has(stem) || COMMON.has(stem)) return true;
-    }
+    if (word.endsWith(suffix) && plain(word.slice(0, -suffix.length))) return true;
   }
-  return false;
+  if (word.endsWith('ed') && plain(word.slice(0, -1))) return true;
+  // The base form of a known inflection is a word too ("measure" from "measured").
+  if (['s', 'd', 'ed', 'es', 'ing'].some((suffix) => plain(word + suffix))) return true;
+  // A prefixed known word is a different word with its own meaning: "correcting" it would flip
+  // the meaning ("unbiased" -> "biased").
+  return PREFIXES.some((p) => word.startsWith(p) && word.length - p.length >= 4 && plain(word.slice(p.length)));
+}
+
+/** Endings that turn one word into a related word ("recovery", "recovered", "recovering"). */
+const DERIVATIONS = new Set(['', 'y', 'ies', 'ied', 'ed', 'd', 'e', 'es', 'ing', 'ion', 'ions', 'ly', 'er', 'ers', 'or', 'ors', 'al', 'ity', 'ive', 'ment', 'ness', 'able']);
+
+/**
+ * "recovery" vs "recovered": the same stem with two different endings is a related word, not a
+ * misspelling; replacing it could change what the question asks about.
+ */
+function isRelatedForm(word: string, candidate: string): boolean {
+  let common = 0;
+  while (common < word.length && common < candidate.length && word[common] === candidate[common]) common++;
+  if (common < 5) return false;
+  const a = word.slice(common);
+  const b = candidate.slice(common);
+  return DERIVATIONS.has(a) && DERIVATIONS.has(b) && a !== '' && b !== '' && !a.endsWith(b) && !b.endsWith(a);
 }
 
 /** Corrects one word against the vocabulary; null when it is fine or no unique close match exists. */
@@ -108,7 +131,7 @@ export function correctWord(word: string): string | null {
       tie = true;
     }
   }
-  return best !== null && bestDistance <= maxDistance && !tie ? best : null;
+  return best !== null && bestDistance <= maxDistance && !tie && !isRelatedForm(word, best) ? best : null;
 }
 
 /** Normalises a question for the embedded extractors. */

@@ -25,6 +25,10 @@ const SPECIFICITY: Family[] = ['bayes-rule', 'model-comparison', 'two-proportion
 
 const BIAS = /\b(?:fair|unfair|biased|unbiased|loaded|rigged|weighted|trick)\b/;
 const STATISTICAL = /\b(?:probability|probabilities|chance|chances|likelihood|likely|odds|estimate|rate|proportion|percent|mean|average|expected|interval|posterior|bayes|infer|credible|confidence|fair|biased|better)\b/;
+/** Wider statistical vocabulary: any of these means the question may ask for a quantity. */
+const STATISTICAL_WIDE = /\b(?:probability|probabilities|chance|chances|likelihood|likely|odds|estimate|rate|rates|proportion|percent|percentage|share|fraction|mean|average|expect|expected|interval|posterior|bayes|bayesian|infer|credible|confidence|fair|unbiased|biased|loaded|better|worse|predict|forecast|how\s+many|how\s+often)\b|\bp\s*\(|%/;
+/** A request for a deterministic task ("Sort these numbers ...", "Convert ..."), not for an inference. */
+const TASK_REQUEST = /^(?:please\s+)?(?:sort|order|rank|list|add|sum|multiply|divide|subtract|convert|translate|write|spell|count|round|simplify|solve|reverse|name|define|explain|describe|summari[sz]e|tell|draw|plot|format)\b/;
 
 const MISSING: Record<Family, string> = {
   binomial: 'it looks like a success/trial question but the counts are missing: say how many trials there were and how many succeeded',
@@ -104,6 +108,9 @@ export function parseQuestion(question: string): ParseResult {
   if (overHundred) return decline(`${overHundred.raw} is above 100 %; a rate or share cannot exceed 100 %. Check the figures.`);
   const negativePercent = scan.numbers.find((n) => n.percent && n.value < 0);
   if (negativePercent) return decline(`${negativePercent.raw} is negative; a rate or share cannot be below 0 %.`);
+  if (TASK_REQUEST.test(text) && !STATISTICAL_WIDE.test(text)) {
+    return decline('This is not a probabilistic or statistical question: it asks for a task (sorting, converting, writing ...), not for a probability, rate or estimate.');
+  }
   if (scan.numbers.length === 0 && !STATISTICAL.test(text) && (scores[0]?.score ?? 0) < 2) {
     return decline('This is not a probabilistic or statistical question: it has no data and asks for no probability, rate or estimate.');
   }
@@ -138,6 +145,11 @@ export function parseQuestion(question: string): ParseResult {
     // leaves numbers unused is probably reading the wrong problem.
     if (firstDecline && answer.kind === 'understood' && answer.output.quantities.some((q) => q.role === 'ignored distractor')) {
       return decline(firstDecline.reason, firstDecline.family);
+    }
+    // Likewise when a more likely family could not account for some numbers: a less likely family
+    // that simply ignores numbers is not a better reading.
+    if (unexplainedDecline && answer.kind === 'understood' && answer.output.quantities.some((q) => q.role === 'ignored distractor')) {
+      return decline(unexplainedDecline.reason, unexplainedDecline.family);
     }
     return answer;
   }
@@ -181,13 +193,29 @@ function understood(
   if (scan.questionIndex < 0) penalties.push(penalty('no question was asked; reporting the default quantity (the posterior mean)', 0.95));
   const usedSet = new Set(result.used.map((u) => u.num));
   const usedSentences = new Set(result.used.map((u) => u.num.sentence));
+  // Clauses joined by ";" belong to one sentence: "among 150 smokers, 27 ...; among 300
+  // non-smokers, 24 did" puts 300 and 24 beside the data, not in a sentence of their own.
+  for (let grew = true; grew; ) {
+    grew = false;
+    scan.sentences.forEach((sentence, i) => {
+      if (usedSentences.has(i)) return;
+      const joinedBefore = i > 0 && usedSentences.has(i - 1) && scan.sentences[i - 1].text.endsWith(';');
+      const joinedAfter = usedSentences.has(i + 1) && sentence.text.endsWith(';');
+      if (joinedBefore || joinedAfter) {
+        usedSentences.add(i);
+        grew = true;
+      }
+    });
+  }
   const quantities: QuantityNote[] = result.used.map((u) => ({ text: u.num.raw, value: u.num.value, role: u.role }));
   for (const num of scan.numbers) {
     if (usedSet.has(num)) continue;
     if (num.before.at(-1) === 'next' && num.value === 1) continue; // "the next one" is not data
     if (looksLikeLabel(scan, num)) {
       quantities.push({ text: num.raw, value: num.value, role: 'label (year, identifier or price)' });
-    } else if (usedSentences.has(num.sentence) || sentenceHasCue(scan, num.sentence, family)) {
+    } else if (usedSentences.has(num.sentence) || num.sentence === scan.questionIndex || sentenceHasCue(scan, num.sentence, family)) {
+      // A number in the question sentence is a threshold, window or count the extractor did not
+      // place: never a distractor.
       quantities.push({ text: num.raw, value: num.value, role: 'unexplained (same sentence as the data)' });
       penalties.push(penalty(`the number ${num.raw} next to the data was not used`, 0.85));
     } else {

@@ -40,7 +40,7 @@ function isProbability(item: CorpusItem & { expect: ValueExpectation }): boolean
     case 'normal_mean':
       return ask === 'greater' || ask === 'less';
     case 'exponential':
-      return ask === 'longer';
+      return ask === 'longer' || ask === 'shorter';
     default:
       return false;
   }

@@ -7,7 +7,8 @@ export function poissonProgram(problem: ProblemOf<'poisson'>, prior: { shapeOffs
   let value: string;
   if (t.kind === 'rate') value = `post.mean() * ${py(t.window)}`;
   else if (t.kind === 'prob-rate') value = t.comparison === 'greater' ? `post.sf(${py(t.threshold)})` : `post.cdf(${py(t.threshold)})`;
-  else value = `(exposure / (exposure + ${py(t.window)})) ** shape`;
+  else if (t.kind === 'prob-none') value = `(exposure / (exposure + ${py(t.window)})) ** shape`;
+  else value = `1.0 - (exposure / (exposure + ${py(t.window)})) ** shape`;
   const windowEstimate =
     t.kind === 'rate' && t.window !== 1
       ? `estimates.append(summarize("expected count", "posterior of the expected count in the window", post, ${py(t.window)}))\n`

@@ -197,4 +197,79 @@ describe('parseQuestion', () => {
       expect(declineOf('Machine 1 made 400 parts with 8 defects and 3 jams, 2 stops. What is the defect rate?')).toMatch(/could not account/);
     });
   });
+
+  describe('patterns found by the held-out corpus (phrasings not in the corpus)', () => {
+    it('keeps prefixed and inflected words instead of "correcting" them into their opposite', () => {
+      expect(problemOf('Out of 40 flips a coin gave 26 heads. What is the probability that the coin is unbiased?')).toMatchObject({ family: 'model-comparison', hypothesis: 'fair' });
+      const r = parseQuestion('The kiln averaged 3 cracks per day over 10 days. What is the expected number of cracks per day?');
+      expect(r.kind === 'understood' && r.output.corrections).toEqual([]);
+    });
+
+    it('never answers a fair-or-biased question with the posterior mean of p', () => {
+      expect(problemOf('My coin showed heads 31 times out of 45. How likely is it that the coin is loaded?')).toMatchObject({ family: 'model-comparison', hypothesis: 'biased' });
+    });
+
+    it('reads a rate over an exposure as rate x exposure events ("averaged 5 per hour over 12 hours")', () => {
+      expect(problemOf('The hotline averaged 5 calls per hour over 12 hours. What is the expected number of calls per hour?')).toMatchObject({ family: 'poisson', events: 60, exposure: 12, unit: 'hour' });
+      expect(declineOf('The hotline averaged 2.5 calls per hour over 3 hours. What is the call rate per hour?')).toMatch(/not a whole number/);
+    });
+
+    it('takes one unit of exposure from "last year", "in the past week", "in a month"', () => {
+      expect(problemOf('The bridge needed repairs 6 times in the past year. What is the expected number of repairs per month?')).toMatchObject({ family: 'poisson', events: 6, exposure: 12, unit: 'month' });
+      expect(problemOf('Our team shipped 9 releases in a month. What is the release rate per month?')).toMatchObject({ events: 9, exposure: 1 });
+    });
+
+    it('answers "at least one event in the next window" as its own quantity', () => {
+      expect(problemOf('A help desk gets 30 tickets in 5 days. What is the probability of at least one ticket in the next 4 hours?')).toMatchObject({
+        family: 'poisson',
+        events: 30,
+        exposure: 120,
+        unit: 'hour',
+        target: { kind: 'prob-at-least-one', window: 4 },
+      });
+    });
+
+    it('answers "fails within / before t" for exponential durations, and reads an average duration times a count', () => {
+      expect(problemOf('Assuming exponential lifetimes, what is the chance that the next fan fails within 300 hours? Four fans lasted 900, 1,100, 700 and 1,300 hours.')).toMatchObject({
+        family: 'exponential',
+        count: 4,
+        totalTime: 4000,
+        target: { kind: 'prob-shorter', duration: 300 },
+      });
+      expect(problemOf('Six pumps had an average lifetime of 250 days. Assuming exponential lifetimes, what is the probability that the next pump lasts less than 100 days?')).toMatchObject({
+        count: 6,
+        totalTime: 1500,
+        target: { kind: 'prob-shorter', duration: 100 },
+      });
+      expect(problemOf('Five waits added up to 40 minutes. Assuming exponential waits, what is the mean wait?')).toMatchObject({ count: 5, totalTime: 40, target: { kind: 'mean-lifetime' } });
+    });
+
+    it('answers several die faces at once: parity, comparisons, complements, "x or y"', () => {
+      const rolls = 'A die was rolled 60 times: 8 ones, 12 twos, 10 threes, 9 fours, 11 fives and 10 sixes.';
+      expect(problemOf(`${rolls} What is the probability of an even number?`)).toMatchObject({ family: 'categorical', askedCount: 31, askedCategories: 3 });
+      expect(problemOf(`${rolls} What is the probability of rolling at least 5?`)).toMatchObject({ askedCount: 21, askedCategories: 2 });
+      expect(problemOf(`${rolls} What is the probability that the next roll is not a 1?`)).toMatchObject({ askedCount: 52, askedCategories: 5 });
+      expect(problemOf(`${rolls} What is the probability of a 2 or a 3?`)).toMatchObject({ askedCount: 22, askedCategories: 2 });
+      expect(problemOf('In 20 rolls of a die we saw three 1s, four 2s, two 3s, five 4s, three 5s and three 6s. What is the probability of a number below 3?')).toMatchObject({ askedCount: 7, askedCategories: 2 });
+      expect(declineOf(`${rolls} What is the probability of rolling less than 1?`)).toMatch(/no face/);
+    });
+
+    it('reads "out of N trials, k <outcome>" when the question names the outcome', () => {
+      expect(problemOf('Out of 120 loans issued, 18 defaulted. What is the probability that the default rate is below 20%?')).toMatchObject({ family: 'binomial', successes: 18, trials: 120 });
+    });
+
+    it('recognises the complement of a condition written as "<condition>-free"', () => {
+      expect(problemOf('A condition has 10% prevalence; the test has 80% sensitivity and 90% specificity. After a negative test, what is the probability that the patient is condition-free?')).toMatchObject({ family: 'bayes-rule', result: 'negative', complement: true });
+    });
+
+    it('declines instead of ignoring numbers: in the question sentence, or in a clause joined by ";"', () => {
+      expect(declineOf('Exponential lifetimes: what is the probability that a pump breaks in fewer than 2 weeks or after 9 weeks? Pumps lasted 3, 5 and 8 weeks.')).toMatch(/account for/);
+      expect(declineOf('Of 200 drivers, 30 had an accident; of 250 cyclists, 20 did. What is the probability that drivers have a higher accident rate?')).toMatch(/account for|two groups|both groups/);
+    });
+
+    it('declines deterministic tasks that merely contain numbers', () => {
+      expect(declineOf('Order these from largest to smallest: 12, 7, 30, 2.')).toMatch(/not a probabilistic/);
+      expect(declineOf('Add up 4, 8, 15 and 16.')).toMatch(/not a probabilistic/);
+    });
+  });
 });

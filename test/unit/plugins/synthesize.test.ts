@@ -22,6 +22,9 @@ export const SAMPLE_QUESTIONS = [
   'A disease affects 1% of the population. The test has 90% sensitivity and a 5% false positive rate. If a person tests positive, what is the probability they have the disease?',
   'In a poll with three options, A got 40 votes, B got 35 and C got 25. What is the probability the next voter chooses C?',
   'Five light bulbs lasted 800, 950, 1,100, 700 and 1,000 hours. What is the probability the next bulb lasts longer than 1000 hours?',
+  'A call center received 18 calls in 6 hours. What is the probability of at least one call in the next 10 minutes?',
+  'Five light bulbs lasted 800, 950, 1,100, 700 and 1,000 hours. Assuming exponential lifetimes, what is the probability the next bulb fails within 500 hours?',
+  'A die was rolled 30 times: 4 ones, 6 twos, 5 threes, 3 fours, 7 fives and 5 sixes. What is the probability of an odd number?',
 ];
 
 describe('synthesizeProgram', () => {
