@@ -15,19 +15,26 @@ function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; valu
   const askedText = questionText(scan);
   if (/\bmajority\b/.test(askedText)) return { comparison: 'greater', value: 0.5 };
   if (/\bminority\b/.test(askedText)) return { comparison: 'less', value: 0.5 };
-  const words = /\b(greater|more|higher|larger|above|over|exceeds?|exceeding|at\s+least|less|lower|smaller|below|under|at\s+most)\s+(?:than\s+)?(?:(?:a|an|one|(\d+))\s+)?(half|halves|thirds?|quarters?|fourths?|fifths?)\b/.exec(askedText);
+  const words = /\b(greater|more|higher|larger|above|over|exceeds?|exceeding|at\s+least|less|fewer|lower|smaller|below|under|at\s+most)\s+(?:than\s+)?(?:(?:a|an|one|(\d+))\s+)?(half|halves|thirds?|quarters?|fourths?|fifths?)\b/.exec(askedText);
   if (words) {
     const numerator = words[2] === undefined ? 1 : Number(words[2]);
     const value = numerator / FRACTION_WORDS[words[3]];
     const start = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : 0;
     const num = words[2] === undefined ? undefined : scan.numbers.find((n) => n.start === start + words.index + words[0].indexOf(words[2], words[1].length));
-    const comparison = /^(?:less|lower|smaller|below|under|at\s+most)$/.test(words[1]) ? 'less' : 'greater';
+    const comparison = /^(?:less|fewer|lower|smaller|below|under|at\s+most)$/.test(words[1]) ? 'less' : 'greater';
     if (value <= 1) return { comparison, value, num };
   }
   const asked = scan.questionIndex;
   const comparisons = findComparisons(scan).filter((c) => asked < 0 || c.num.sentence === asked);
   const c = comparisons[0];
-  if (!c) return null;
+  if (!c) {
+    // "fewer than most", "higher than before": a comparison the parser could not read; answering
+    // the posterior mean instead would be a confident wrong number.
+    if (/\b(?:greater|more|higher|larger|less|fewer|lower|smaller)\s+than\b/.test(askedText) && !/\b(?:more|less)\s+than\s+(?:once|twice)\b/.test(askedText)) {
+      return { decline: 'The question compares the proportion with a value the embedded reasoner could not read; state the threshold as a number (e.g. "above 0.3" or "above 30%").', severity: 'missing' };
+    }
+    return null;
+  }
   if (c.num.percent) {
     if (c.num.value > 100) return { decline: `The threshold ${c.num.raw} is above 100 %; a proportion cannot exceed 100 %.`, severity: 'inconsistent' };
     return { comparison: c.comparison, value: c.num.value / 100, num: c.num };

@@ -179,6 +179,27 @@ export function askedFaces(asked: string, faces: number): { faces: number[]; phr
   return null;
 }
 
+/**
+ * The first "entry" of a list is sometimes not a category: "We drew 50 marbles: 22 red, 18 blue
+ * and 10 green" (50 is the total: it equals the sum of the rest and introduces the list) or
+ * "a taste test with 3 colas, 44 picked cola A ..." (3 counts the categories: it equals their
+ * number and its noun is part of every label).
+ */
+function splitStructuralEntries(scan: Scan, entries: CountEntry[], hasRest: boolean): { entries: CountEntry[]; structural: { num: Num; role: string }[] } {
+  if (entries.length < 3) return { entries, structural: [] };
+  const [first, ...others] = entries;
+  const between = scan.text.slice(first.num.end, others[0].num.start);
+  const sumOthers = others.reduce((s, e) => s + e.count, 0);
+  if (!hasRest && first.count === sumOthers && /:|\bwhich\b/.test(between)) {
+    return { entries: others, structural: [{ num: first.num, role: 'total count' }] };
+  }
+  const noun = labelWords(scan.text.slice(first.num.end, first.num.end + 30).split(/[,;:.]/)[0] ?? '')[0];
+  if (noun && first.count === others.length + (hasRest ? 1 : 0) && others.every((e) => e.label.split(' ').includes(noun))) {
+    return { entries: others, structural: [{ num: first.num, role: 'number of categories' }] };
+  }
+  return { entries, structural: [] };
+}
+
 /** Categorical extractor; null when there are no category counts. */
 export function extractCategorical(scan: Scan): Extraction | null {
   const asked = questionText(scan);
@@ -195,6 +216,12 @@ export function extractCategorical(scan: Scan): Extraction | null {
     }
   }
   if (entries.length === 0) return null;
+  const structural: { num: Num; role: string }[] = [];
+  if (!die) {
+    const split = splitStructuralEntries(scan, entries, restLabel !== null);
+    entries = split.entries;
+    structural.push(...split.structural);
+  }
   const negative = entries.find((e) => e.count < 0);
   if (negative) return { kind: 'decline', reason: `The count ${negative.num.raw} is negative; category counts cannot be negative.`, severity: 'inconsistent' };
 
@@ -206,10 +233,10 @@ export function extractCategorical(scan: Scan): Extraction | null {
   if (entries.length > categoryCount) {
     return { kind: 'decline', reason: `The question lists ${entries.length} categories but says there are ${categoryCount}.`, severity: 'inconsistent' };
   }
-  const used: { num: Num; role: string }[] = entries.flatMap((e) => [
+  const used: { num: Num; role: string }[] = [...structural, ...entries.flatMap((e) => [
     { num: e.num, role: `count of ${e.label}` },
     ...(e.labelNum ? [{ num: e.labelNum, role: `face ${e.label}` }] : []),
-  ]);
+  ])];
   // Numbers that name things rather than count them: "3 options", "a 6-sided die", "rolling a 6".
   for (const n of scan.numbers) {
     if (entries.some((e) => e.num === n)) continue;

@@ -20,7 +20,7 @@ export const TRIAL_NOUNS = new Set(
 );
 
 /** Words right after a count that mark it as the successes. */
-const SUCCESS_HINTS = new Set(
+export const SUCCESS_HINTS = new Set(
   ('heads tails successes success conversions converted signups signed purchases purchased bought clicked clicks ' +
     'defective defects defect faulty broken made makes hits wins won passed failed failures germinated cured ' +
     'recovered responded agreed said answered voted yes no landed preferred liked returned missed ' +
@@ -83,12 +83,18 @@ function isTrialCount(num: Num): boolean {
   if (w1 !== undefined && TRIAL_NOUNS.has(w1) && w1 !== 'times' && /^[a-z-]+$/.test(w0 ?? '') && !SUCCESS_HINTS.has(w0 ?? '')) {
     return true;
   }
+  if (num.before.at(-1) === 'n') return true; // "(n = 2,000)"
   const b = num.before.slice(-2).join(' ');
   return /\b(?:sample|survey|poll|total|batch|group|panel|study|trial)\s+of$/.test(b) || /\b(?:surveyed|polled|tested|asked|inspected|sampled|interviewed|treated|examined|checked|flipped|tossed|shown)$/.test(num.before.at(-1) ?? '');
 }
 
 function isIntegerCount(num: Num): boolean {
   return !num.percent && Number.isInteger(num.value);
+}
+
+/** A year ("in 2022", "since 1998"), not a count. */
+function isYear(num: Num): boolean {
+  return !num.percent && Number.isInteger(num.value) && num.value >= 1800 && num.value <= 2100 && /^(?:in|since|during|from|year|of)$/.test(num.before.at(-1) ?? '') && !TRIAL_NOUNS.has(num.after[0] ?? '');
 }
 
 /** Follows a count by a time unit ("6 hours"), i.e. an exposure, not a trial count. */
@@ -103,7 +109,8 @@ function isExposure(num: Num): boolean {
  */
 export function extractGroup(scan: Scan, start: number, end: number, exclude: Set<Num>, asked: string): GroupResult {
   const region = scan.text.slice(start, end);
-  const nums = scan.numbers.filter((n) => n.start >= start && n.start < end && !exclude.has(n));
+  // Years ("hired in 2022") name a time, not a count.
+  const nums = scan.numbers.filter((n) => n.start >= start && n.start < end && !exclude.has(n) && !isYear(n));
   const negative = nums.find((n) => n.value < 0);
   if (negative) return { decline: `The count ${negative.raw} is negative; counts of trials and successes cannot be negative.` };
 
@@ -112,8 +119,29 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
   let nNum: Num | undefined;
   const penalties: ParsePenalty[] = [];
 
+  // 1b. "one in eight of our 400 users", "3 out of every 10 of the 200 visitors": a ratio of n.
+  {
+    const ratio = /(\d+)\s+(?:in|out\s+of)\s+(?:every\s+)?(\d+)\s+(?:of|among)\s+(?:(?:the|our|its|their|these|those|all)\s+)?(\d+)(?![\d%.])/.exec(region);
+    if (ratio) {
+      const a = byStart(start + ratio.index);
+      const b = byStart(start + ratio.index + ratio[0].indexOf(ratio[2], ratio[1].length));
+      const n = byStart(start + ratio.index + ratio[0].length - ratio[3].length);
+      if (a && b && n && isIntegerCount(n) && b.value > 0 && a.value <= b.value) {
+        const exact = (a.value / b.value) * n.value;
+        if (Math.abs(exact - Math.round(exact)) > 1e-9) return { decline: `${a.raw} in ${b.raw} of ${n.raw} is not a whole number of successes; give the count.` };
+        return finish(scan, asked, {
+          successes: Math.round(exact),
+          trials: n.value,
+          label: labelAfter(n),
+          used: [{ num: a, role: 'ratio numerator' }, { num: b, role: 'ratio denominator' }, { num: n, role: 'number of trials' }],
+          penalties: [penalty(`${a.raw} in ${b.raw} of ${n.raw} read as ${Math.round(exact)} successes`, 0.97)],
+        });
+      }
+    }
+  }
+
   // 1. "k ... of/out of/in/from n" and "k/n".
-  const kOfN = /(\d+(?:\.\d+)?)((?:\s+[a-z'-]+){0,3}?)\s*(?:\s(?:out\s+of|of|in|from|among)\s+(?:the\s+|a\s+total\s+of\s+|all\s+|only\s+|their\s+|his\s+|her\s+)?|\/)(\d+(?:\.\d+)?)(?![\d%]|\.\d)/g;
+  const kOfN = /(\d+(?:\.\d+)?)((?:\s+[a-z'-]+){0,3}?)\s*(?:\s(?:out\s+of|of|in|from|among)\s+(?:(?:the|its|our|their|his|her|these|those)\s+(?:last\s+|first\s+|past\s+)?|a\s+total\s+of\s+|all\s+|only\s+)?|\/)(\d+(?:\.\d+)?)(?![\d%]|\.\d)/g;
   for (const m of region.matchAll(kOfN)) {
     const k = byStart(start + (m.index ?? 0));
     const n = byStart(start + (m.index ?? 0) + m[0].length - m[3].length);
@@ -123,6 +151,19 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
     kNum = k;
     nNum = n;
     break;
+  }
+
+  // 1c. "640 transactions last week, of which 32 were refunded".
+  if (!kNum || !nNum) {
+    const ofWhich = /(\d+)\s+[a-z][^;.?]{0,60}?,?\s+of\s+(?:which|whom|these|them)\s+(?:only\s+)?(\d+)(?![\d%.])/.exec(region);
+    if (ofWhich) {
+      const n = byStart(start + ofWhich.index);
+      const k = byStart(start + ofWhich.index + ofWhich[0].length - ofWhich[2].length);
+      if (n && k && isIntegerCount(n) && isIntegerCount(k) && !isExposure(n)) {
+        nNum = n;
+        kNum = k;
+      }
+    }
   }
 
   // 2. "Out of 250 patients treated, 215 recovered": the trials lead, the successes follow after a
@@ -229,6 +270,21 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
 
 /** Applies a complement: the data counts tails but the question asks about heads. */
 function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
+  // "jammed on 6 of 300 runs ... the probability that it does not jam": the question negates the
+  // counted outcome, so it asks about the complement.
+  const negated = /\b(?:not|never|n't|without)\s+(?:be\s+|being\s+|get\s+|getting\s+)?([a-z]{3,})/.exec(asked);
+  const countNum = group.used[0]?.num;
+  if (negated && countNum && !/^(?:a|an|the|more|less|higher|lower|greater|above|below|over|under|exceed|exceeding)$/.test(negated[1])) {
+    const st = negated[1].slice(0, 4);
+    if ([group.label, ...countNum.before.slice(-2)].some((w) => w.startsWith(st))) {
+      return {
+        ...group,
+        successes: group.trials - group.successes,
+        label: `not ${negated[1]}`,
+        penalties: [...group.penalties, penalty(`the question asks about "not ${negated[1]}": used the complement of the counted outcome`, 0.95)],
+      };
+    }
+  }
   const other = complementOf(group.label);
   // "missed 13 of 50 ... her free-throw percentage", "26 failed to germinate ... germination rate".
   if (asked && /^(?:missed|misses|failed|failures|failure|lost|losses)$/.test(group.label)) {
@@ -242,7 +298,10 @@ function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
       };
     }
   }
-  if (asked && other !== null && /^(?:passed|made|makes|hits|wins|won|successes|success)$/.test(group.label) && new RegExp(String.raw`\b${other.slice(0, 4)}`).test(asked)) {
+  // A label of 'success' the question never wrote ("7 out of 250 chips failed") is no reading of
+  // what was counted: complementing it on "failure rate" would be a guess.
+  const writtenLabel = group.label !== 'success' || /\bsuccess/.test(_scan.text);
+  if (asked && other !== null && writtenLabel && /^(?:passed|made|makes|hits|wins|won|successes|success)$/.test(group.label) && new RegExp(String.raw`\b${other.slice(0, 4)}`).test(asked)) {
     return {
       ...group,
       successes: group.trials - group.successes,
@@ -250,7 +309,7 @@ function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
       penalties: [...group.penalties, penalty(`the data count ${group.label}, the question asks about ${other}: used the complement`, 0.95)],
     };
   }
-  if (other !== null && new RegExp(String.raw`\b${other}\b`).test(asked) && !new RegExp(String.raw`\b${group.label}\b`).test(asked)) {
+  if (other !== null && writtenLabel && new RegExp(String.raw`\b${other}\b`).test(asked) && !new RegExp(String.raw`\b${group.label}\b`).test(asked)) {
     return {
       ...group,
       successes: group.trials - group.successes,

@@ -2,7 +2,7 @@
  * Two proportions (A/B tests, treatment vs control): finds the two labelled groups, each with
  * k of n, and what the question compares. Pure.
  */
-import { extractGroup } from './extract-group.js';
+import { extractGroup, SUCCESS_HINTS, TRIAL_NOUNS } from './extract-group.js';
 import { penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
@@ -76,8 +76,8 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
   const questionStart = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : scan.text.length;
   const dataText = scan.text.slice(0, questionStart);
   const all = mentions(dataText).filter((m) => m.start < questionStart);
-  if (all.length < 2) return null;
-  const exclude = new Set<Num>(scan.numbers.filter((n) => n.start >= questionStart));
+  if (all.length < 2) return splitPairs(scan);
+  const exclude = new Set<Num>(scan.numbers.filter((n) => n.start >= questionStart || isLabelNumber(scan, n)));
   const groups: { label: string; display: string; successes: number; trials: number }[] = [];
   const used: { num: Num; role: string }[] = [];
   const penalties: ParsePenalty[] = [];
@@ -93,7 +93,11 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
     used.push(...g.used.map((u) => ({ num: u.num, role: `${m.display}: ${u.role}` })));
     penalties.push(...g.penalties);
   }
-  if (groups.length < 2) return groups.length === 1 ? { kind: 'decline', reason: 'Only one group has counts; a comparison needs successes and trials for both groups.', severity: 'unsupported' } : null;
+  if (groups.length < 2) {
+    const fallback = splitPairs(scan);
+    if (fallback) return fallback;
+    return groups.length === 1 ? { kind: 'decline', reason: 'Only one group has counts; a comparison needs successes and trials for both groups.', severity: 'unsupported' } : null;
+  }
   if (groups.length > 2) penalties.push(penalty('more than two groups: compared the first two', 0.7));
   const [g0, g1] = groups;
   const order = askedOrder(asked, [g0.label, g1.label]);
@@ -127,4 +131,190 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
     used,
     penalties,
   };
+}
+
+/** Numbers that name a group ("line 2", "arm 1") or a year ("in 2022"), not counts. */
+function isLabelNumber(scan: Scan, n: Num): boolean {
+  const prev = n.before.at(-1) ?? '';
+  if (n.percent || !Number.isInteger(n.value)) return false;
+  // "Treatment: 30 of 50" and "control - 40" introduce counts; "line 2" names a line.
+  if (/[:=-]\s*$/.test(scan.text.slice(Math.max(0, n.start - 3), n.start))) return false;
+  // "cohort 33 of 210": a count that follows the group's name.
+  if (/^(?:of|out)$/.test(n.after[0] ?? '') || /^\s*\//.test(scan.text.slice(n.end, n.end + 2))) return false;
+  if (new RegExp(String.raw`^(?:${NOUNS.replace(/\\s\+/g, '-')}|arm|cohort|ward|site|region|wave|batch|round|phase|day|week|month|year)$`).test(prev)) return true;
+  return n.value >= 1800 && n.value <= 2100 && /^(?:in|since|during|from|year)$/.test(prev) && !TRIAL_NOUNS.has(n.after[0] ?? '');
+}
+
+/** Where the data of the first group may end and the second begin: clause joints. */
+const JOINT = /;\s*|,\s*(?:(?:and|while|whereas|but|versus|vs\.?|compared\s+(?:with|to)|than)\s+)?|\s+(?:and|while|whereas|but|versus|vs\.?|compared\s+(?:with|to)|than)\s+|[.?!]\s+|\s+-\s+/g;
+
+const NOT_LABELS = new Set(
+  ('the a an of in on at to for with from by and or but than versus vs compared while whereas were was is are had has have got ' +
+    'what whats how which who that this these those it its their our we they he she his her them given out total only each per ' +
+    'rate rates probability chance likely likelihood posterior expected difference group groups arm arms higher lower better worse ' +
+    'more less fewer greater percentage percent proportion share did do does be been being n time times all there here also after ' +
+    'before during over under about among between both one two').split(' '),
+);
+
+function stem(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+/** Content words that may name a group, from the text around its counts. */
+function groupWords(region: string): Set<string> {
+  const out = new Set<string>();
+  const singles = new Set<string>();
+  for (const m of region.matchAll(/(?:^|[\s(])([a-z])\s*[:)]/g)) singles.add(m[1]);
+  for (const m of region.matchAll(new RegExp(String.raw`\b(?:${NOUNS})\s+([a-z])\b`, 'g'))) singles.add(m[1]);
+  for (const raw of region.split(/[^a-z0-9'-]+/)) {
+    const w = raw.replace(/'s$|'/g, '').replace(/^-+|-+$/g, '');
+    if (!w || /\d/.test(w)) continue;
+    if (w.length === 1) {
+      if (singles.has(w)) out.add(w);
+      continue;
+    }
+    // Trial nouns ("patients") and outcomes ("converted") describe the data, not the group.
+    if (NOT_LABELS.has(w) || (TRIAL_NOUNS.has(w) && w.endsWith('s')) || SUCCESS_HINTS.has(w)) continue;
+    out.add(stem(w));
+  }
+  return out;
+}
+
+/** First position in the question sentence of a word of `words` (-1 when none). */
+function firstMention(asked: string, words: Set<string>): number {
+  let best = -1;
+  for (const m of asked.matchAll(/[a-z][a-z0-9'-]*/g)) {
+    const raw = m[0].replace(/'s$|'/g, '');
+    // "upgrade rate", "relapse rate": the outcome, not a group.
+    if (/^\s*-?\s*rates?\b/.test(asked.slice((m.index ?? 0) + m[0].length))) continue;
+    const w = raw.length === 1 ? raw : stem(raw);
+    if (raw.length === 1) {
+      const before = asked.slice(Math.max(0, (m.index ?? 0) - 12), m.index ?? 0);
+      const after = asked.slice((m.index ?? 0) + 1, (m.index ?? 0) + 3);
+      // A single letter is a group name only where an article could not stand: "variant b", "a:", "than a".
+      if (!/(?:\b(?:than|and|or|vs\.?|versus|between|that|is|does|did|of|over)\s+|^|\b(?:variant|version|group|arm|option|page|design)\s+)$/.test(before) || /^\s+[a-z]{2,}/.test(after) && !/^\s+(?:is|was|has|had|better|worse|performs?|converts?|outperforms?|beats?|higher|lower)\b/.test(after)) {
+        if (!/^\s*[:)?,.]/.test(after) && !/^\s*$/.test(after)) continue;
+      }
+    }
+    if (words.has(w) && (best < 0 || (m.index ?? 0) < best)) best = m.index ?? 0;
+  }
+  return best;
+}
+
+/**
+ * Two groups without recognised labels ("60 of 800 upgraded with the old flow and 84 of 790 with
+ * the new flow", "Clinic North cured 88 of 110; Clinic South cured 95 of 130"): the four counts
+ * split at a clause joint into two k-of-n groups; the words around each name the group.
+ */
+function splitPairs(scan: Scan): Extraction | null {
+  const asked = questionText(scan);
+  const exclude = new Set<Num>(scan.numbers.filter((n) => isLabelNumber(scan, n)));
+  const data = scan.numbers.filter((n) => !exclude.has(n));
+  if (data.length !== 4) return null;
+  const text = scan.text;
+  let firstDecline: string | undefined;
+  for (const m of text.matchAll(JOINT)) {
+    const s = m.index ?? 0;
+    const e = s + m[0].length;
+    if (!(data[1].end <= s && data[2].start >= e)) continue;
+    const left = extractGroup(scan, 0, s, exclude, asked);
+    const right = extractGroup(scan, e, text.length, exclude, asked);
+    if (left === null || right === null) continue;
+    if ('decline' in left || 'decline' in right) {
+      firstDecline ??= 'decline' in left ? left.decline : (right as { decline: string }).decline;
+      continue;
+    }
+    const usedLeft = new Set(left.used.map((u) => u.num));
+    const usedRight = new Set(right.used.map((u) => u.num));
+    if (!data.slice(0, 2).every((n) => usedLeft.has(n)) || !data.slice(2).every((n) => usedRight.has(n))) continue;
+    // Label regions: the clause of each group's counts.
+    const leftSentence = scan.sentences[data[0].sentence];
+    const commaBefore = text.lastIndexOf(',', data[0].start);
+    const leftStart = leftSentence && data[0].sentence === scan.questionIndex && commaBefore >= leftSentence.start ? commaBefore + 1 : (leftSentence?.start ?? 0);
+    const rightSentence = scan.sentences[data[3].sentence];
+    const rightEnd = rightSentence && rightSentence.end > e ? rightSentence.end : text.length;
+    const wordsL = groupWords(text.slice(leftStart, s));
+    const wordsR = groupWords(text.slice(e, rightEnd));
+    for (const w of [...wordsL]) if (wordsR.has(w)) {
+      wordsL.delete(w);
+      wordsR.delete(w);
+    }
+    // When the data sit in the question sentence, its own group clauses are not the question's
+    // wording: blank them before looking for the group the question names first.
+    const q = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex] : undefined;
+    let askedText = asked;
+    if (q) {
+      const rightClauseEnd = (() => {
+        const rest = text.slice(data[3].end).search(/[,;?.!]/);
+        return rest < 0 ? text.length : data[3].end + rest;
+      })();
+      const blank = (from: number, to: number) => {
+        const a = Math.max(from, q.start) - q.start;
+        const b = Math.min(to, q.end) - q.start;
+        if (b > a) askedText = askedText.slice(0, a) + ' '.repeat(b - a) + askedText.slice(b);
+      };
+      blank(leftStart, s);
+      blank(e, rightClauseEnd);
+    }
+    const posL = firstMention(askedText, wordsL);
+    const posR = firstMention(askedText, wordsR);
+    if (posL < 0 && posR < 0) {
+      // The question may name a group by a word filtered above ("flipped classroom"): guessing
+      // the direction could give the complement of the asked probability, so decline instead.
+      const rawL = new Set(text.slice(leftStart, s).split(/[^a-z0-9'-]+/).map(stem));
+      const rawR = new Set(text.slice(e, rightEnd).split(/[^a-z0-9'-]+/).map(stem));
+      const named = askedText.split(/[^a-z0-9'-]+/).map(stem).filter((w) => w.length >= 3 && !NOT_LABELS.has(w) && rawL.has(w) !== rawR.has(w));
+      if (named.length > 0) return { kind: 'decline', reason: `The question names "${named[0]}" but the embedded reasoner could not tell which group that is; label the groups (e.g. "group A: 45 of 500").`, severity: 'missing' };
+    }
+    const order: (0 | 1)[] = [];
+    if (posL >= 0 && (posR < 0 || posL < posR)) order.push(0, ...(posR >= 0 ? [1 as const] : []));
+    else if (posR >= 0) order.push(1, ...(posL >= 0 ? [0 as const] : []));
+    const name = (words: Set<string>, fallback: string) => ([...words].slice(0, 3).join(' ') || fallback);
+    const groups: [GroupLike, GroupLike] = [
+      { label: name(wordsL, 'first group'), successes: left.successes, trials: left.trials },
+      { label: name(wordsR, 'second group'), successes: right.successes, trials: right.trials },
+    ];
+    const penalties: ParsePenalty[] = [...left.penalties, ...right.penalties, penalty('groups read from the sentence structure, not from labels', 0.95)];
+    const minus = /\b([a-z0-9'-]+)(?:'s)?(?:\s+(?:rate|group))?\s+minus\s+(?:the\s+)?([a-z0-9'-]+)/.exec(asked);
+    let minusFirst: 0 | 1 | undefined;
+    if (minus) {
+      const a = stem(minus[1].replace(/'s$/, ''));
+      const b = stem(minus[2].replace(/'s$/, ''));
+      if (wordsL.has(a) && wordsR.has(b)) minusFirst = 0;
+      else if (wordsR.has(a) && wordsL.has(b)) minusFirst = 1;
+      else return null;
+    }
+    return {
+      kind: 'problem',
+      problem: { family: 'two-proportions', groups, target: targetFor(asked, order, minusFirst, penalties) },
+      used: [
+        ...left.used.map((u) => ({ num: u.num, role: `${groups[0].label}: ${u.role}` })),
+        ...right.used.map((u) => ({ num: u.num, role: `${groups[1].label}: ${u.role}` })),
+      ],
+      penalties,
+    };
+  }
+  return firstDecline ? { kind: 'decline', reason: firstDecline, severity: 'inconsistent' } : null;
+}
+
+interface GroupLike {
+  label: string;
+  successes: number;
+  trials: number;
+}
+
+/** What the question compares, given the groups in the order the question names them. */
+function targetFor(asked: string, order: (0 | 1)[], minusFirst: 0 | 1 | undefined, penalties: ParsePenalty[]): ProblemOf<'two-proportions'>['target'] {
+  if (minusFirst !== undefined) return { kind: 'difference', minuend: minusFirst, subtrahend: minusFirst === 0 ? 1 : 0 };
+  if (/\b(?:difference|differ|how\s+much\s+(?:higher|lower|better|worse|more|less)|lift|improvement|improve|uplift)\b/.test(asked)) {
+    const minuend: 0 | 1 = order.length >= 1 ? order[0] : 1;
+    if (order.length === 0) penalties.push(penalty('the question does not name a group: took the second minus the first', 0.95));
+    return { kind: 'difference', minuend, subtrahend: minuend === 0 ? 1 : 0 };
+  }
+  let first: 0 | 1 = order.length >= 1 ? order[0] : 1;
+  if (order.length === 0) penalties.push(penalty('the question does not name a group: compared the second group against the first', 0.95));
+  if (/\b(?:worse|lower|less|smaller|inferior|underperforms?|fewer)\b/.test(asked)) first = first === 0 ? 1 : 0;
+  return { kind: 'prob-greater', first, second: first === 0 ? 1 : 0 };
 }

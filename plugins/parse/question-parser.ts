@@ -63,10 +63,17 @@ function familyScores(scan: Scan): { family: Family; score: number }[] {
   if (new RegExp(String.raw`\d+\s+[a-z]+(?:\s+[a-z]+)?\s+(?:in|over|during|across|within|per|every|each)\s+(?:a\s+|an\s+|the\s+(?:last\s+|past\s+)?|the\s+)?(?:\d+(?:\.\d+)?\s*-?\s*)?(?:${units})\b`).test(text)) bump('poisson', 3);
   if (findLists(scan).some((l) => l.nums.length >= 3)) bump('normal-mean', 2);
   if (countGroupLabels(text) >= 2) bump('two-proportions', 4);
+  // Two "k of n" groups and a comparison, even without group labels.
+  if (kOfNCount(text) >= 2 && /\b(?:better|worse|higher|lower|beats?|outperforms?|difference|versus|vs|compared|exceed|more\s+likely|less\s+likely|more\s+effective)\b/.test(text)) bump('two-proportions', 3);
   if (/\d+\s+(?:[a-z]+\s+){0,2}(?:out\s+of|of)\s+\d+|\d+\s*\/\s*\d+/.test(text)) bump('binomial', 2);
   return FAMILIES.map((family) => ({ family, score: scores.get(family) ?? 0 }))
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score || SPECIFICITY.indexOf(a.family) - SPECIFICITY.indexOf(b.family));
+}
+
+/** How many "k of n", "k/n" or "p% of n" phrases the text holds. */
+function kOfNCount(text: string): number {
+  return (text.match(/\d+\s+(?:[a-z'-]+\s+){0,3}(?:out\s+of|of|from|in|among)\s+(?:the\s+)?\d+|\d+\s*\/\s*\d+|\d+(?:\.\d+)?%\s+of\s+(?:the\s+)?\d+/g) ?? []).length;
 }
 
 function extract(family: Family, scan: Scan): Extraction | null {
@@ -108,7 +115,7 @@ export function parseQuestion(question: string): ParseResult {
   if (overHundred) return decline(`${overHundred.raw} is above 100 %; a rate or share cannot exceed 100 %. Check the figures.`);
   const negativePercent = scan.numbers.find((n) => n.percent && n.value < 0);
   if (negativePercent) return decline(`${negativePercent.raw} is negative; a rate or share cannot be below 0 %.`);
-  if (TASK_REQUEST.test(text) && !STATISTICAL_WIDE.test(text)) {
+  if (TASK_REQUEST.test(text) && !STATISTICAL_WIDE.test(text.replace(/\b(?:to|into|as)\s+(?:a\s+)?(?:percentages?|percents?|fractions?|decimals?|ratios?)\b/g, ''))) {
     return decline('This is not a probabilistic or statistical question: it asks for a task (sorting, converting, writing ...), not for a probability, rate or estimate.');
   }
   if (scan.numbers.length === 0 && !STATISTICAL.test(text) && (scores[0]?.score ?? 0) < 2) {
@@ -134,6 +141,15 @@ export function parseQuestion(question: string): ParseResult {
       if (result.severity !== 'missing') return decline(result.reason, family);
       firstDecline ??= { reason: result.reason, family };
       continue;
+    }
+    // A one-group answer that ignores a second "k of n" group is reading half of a comparison.
+    if ((family === 'binomial' || family === 'model-comparison') && result.kind === 'problem' && kOfNCount(text) >= 2) {
+      const used = new Set(result.used.map((u) => u.num));
+      const leftover = scan.numbers.filter((n) => !used.has(n) && !looksLikeLabel(scan, n) && !(n.sentence === scan.questionIndex && n.percent));
+      if (leftover.length >= 2) {
+        unexplainedDecline ??= { reason: `The question gives two groups of counts (${leftover.map((n) => n.raw).join(', ')} were not used); the embedded reasoner could not read it as a comparison of two groups.`, family };
+        continue;
+      }
     }
     const answer = understood(family, result, scan, scores, corrections, requestedIntervalMass);
     if (answer.kind === 'declined') {

@@ -23,22 +23,24 @@ import { type FamilyRow, type Graded, formatReport, grade, tabulate } from '../c
  * CORPUS_ONLY subset that leaves some out).
  */
 const THRESHOLDS = {
-  /** Fraction of all questions answered correctly (declines included); reached 0.895 (357/399). */
-  overallAccuracy: 0.89,
+  /** Fraction of all questions answered correctly (declines included); reached 0.887 (447/504). */
+  overallAccuracy: 0.88,
   /** Fraction correct within each family (and within the declines), just below what is reached. */
   familyAccuracy: {
-    binomial: 0.87, // 49/56
-    two_proportions: 0.73, // 30/41
+    binomial: 0.81, // 70/86
+    two_proportions: 0.88, // 67/76
     poisson_rate: 0.88, // 37/42
     normal_mean: 0.91, // 32/35
     bayes_rule: 0.84, // 32/38
-    categorical: 0.75, // 27/36
+    categorical: 0.69, // 39/56
     exponential: 0.97, // 35/36
     model_comparison: 0.99, // 34/34
-    decline: 0.99, // 81/81
+    decline: 0.99, // 101/101
   } as Record<string, number>,
-  /** Fraction of the held-out questions answered correctly; reached 0.80 (104/130). */
-  heldOutAccuracy: 0.79,
+  /** Fraction of the held-out questions answered correctly; reached 0.862 (112/130). */
+  heldOutAccuracy: 0.86,
+  /** Same for the second held-out file (test/corpus/holdout2.json); reached 0.771 (81/105), 0.457 before the parser changes. */
+  heldOut2Accuracy: 0.77,
   /** Confident wrong numbers tolerated across the corpus (answers outside tolerance, answered declines). */
   maxConfidentWrong: 0,
 } as const;
@@ -86,6 +88,8 @@ async function mapPool<T, R>(items: readonly T[], limit: number, work: (item: T)
 
 /** Held-out questions (test/corpus/holdout.json) are recognised by their id prefix. */
 const isHeldOut = (item: CorpusItem): boolean => item.id.startsWith('holdout-');
+/** Second held-out file (test/corpus/holdout2.json): two proportions, binomial, categorical, declines. */
+const isHeldOut2 = (item: CorpusItem): boolean => item.id.startsWith('holdout_two-');
 
 const allItems = loadCorpus();
 
@@ -93,7 +97,9 @@ function selectedItems(): CorpusItem[] {
   const all = allItems;
   const only = process.env.CORPUS_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
   if (!only || only.length === 0) return all;
-  return all.filter((item) => only.includes(item.family) || (only.includes('holdout') && isHeldOut(item)));
+  return all.filter(
+    (item) => only.includes(item.family) || (only.includes('holdout') && isHeldOut(item)) || (only.includes('holdout2') && isHeldOut2(item)),
+  );
 }
 
 describe('question corpus through reason()', () => {
@@ -118,6 +124,10 @@ describe('question corpus through reason()', () => {
     const heldOut = graded.filter((g) => isHeldOut(g.item));
     if (heldOut.length > 0 && heldOut.length < graded.length) {
       console.log(`Held-out subset (test/corpus/holdout.json):${formatReport(tabulate(heldOut), heldOut, wallMs, CONCURRENCY)}`);
+    }
+    const heldOut2 = graded.filter((g) => isHeldOut2(g.item));
+    if (heldOut2.length > 0 && heldOut2.length < graded.length) {
+      console.log(`Held-out subset (test/corpus/holdout2.json):${formatReport(tabulate(heldOut2), heldOut2, wallMs, CONCURRENCY)}`);
     }
   }, SUITE_TIMEOUT_MS);
 
@@ -154,6 +164,13 @@ describe('question corpus through reason()', () => {
       .filter((r) => r.accuracy < (THRESHOLDS.familyAccuracy[r.family] ?? 1))
       .map((r) => `${r.family}: ${(100 * r.accuracy).toFixed(1)} % (${r.correct}/${r.total}) < ${100 * (THRESHOLDS.familyAccuracy[r.family] ?? 1)} %`);
     expect(below).toEqual([]);
+  });
+
+  it(`answers at least ${100 * THRESHOLDS.heldOut2Accuracy} % of the second held-out file correctly`, () => {
+    const heldOut2 = graded.filter((g) => isHeldOut2(g.item));
+    if (heldOut2.length === 0 || heldOut2.length < allItems.filter(isHeldOut2).length) return;
+    const correct = heldOut2.filter((g) => g.outcome === 'correct').length;
+    expect(correct / heldOut2.length).toBeGreaterThanOrEqual(THRESHOLDS.heldOut2Accuracy);
   });
 
   it(`answers at least ${100 * THRESHOLDS.heldOutAccuracy} % of the held-out questions correctly`, () => {

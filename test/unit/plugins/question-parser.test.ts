@@ -272,4 +272,61 @@ describe('parseQuestion', () => {
       expect(declineOf('Add up 4, 8, 15 and 16.')).toMatch(/not a probabilistic/);
     });
   });
+
+  describe('round 3: unlabelled groups, ratios, negation, list totals (phrasings not in the corpus)', () => {
+    it('splits two unlabelled k-of-n groups at a clause joint and finds the group the question names', () => {
+      const p = problemOf('In the spring cohort 33 of 210 students dropped out, while in the autumn cohort 21 of 190 did. What is the probability that the autumn cohort has a lower dropout rate?');
+      expect(p.family).toBe('two-proportions');
+      if (p.family !== 'two-proportions') return;
+      expect(p.groups.map((g) => [g.successes, g.trials])).toEqual([[33, 210], [21, 190]]);
+      // autumn (second) lower = spring (first) higher.
+      expect(p.target).toEqual({ kind: 'prob-greater', first: 0, second: 1 });
+    });
+
+    it('reads the question before the data and ignores the data clauses when ordering the groups', () => {
+      const p = problemOf('How likely is it that the redesign beats the original, given original: 70 of 900 and redesign: 95 of 910?');
+      if (p.family !== 'two-proportions') throw new Error(p.family);
+      expect(p.groups.map((g) => g.successes)).toEqual([70, 95]);
+      expect(p.target).toEqual({ kind: 'prob-greater', first: 1, second: 0 });
+    });
+
+    it('declines rather than answer from one group when a second group cannot be read', () => {
+      // "the west one" turns into a number ("1"), so the second group does not parse cleanly.
+      expect(declineOf('Our east warehouse shipped 18 of 600 orders late; the west one shipped 30 of 640 late. Is the east warehouse more reliable?')).toMatch(/two groups/);
+    });
+
+    it('reads "2 in 5 of the 150" as 60 successes and declines a ratio that is not a whole count', () => {
+      const p = problemOf('2 in 5 of the 150 applicants were shortlisted. Estimate the shortlisting rate.');
+      expect(p).toMatchObject({ family: 'binomial', successes: 60, trials: 150 });
+      expect(parseQuestion('1 in 7 of our 100 leads signed. What is the signing rate?').kind).toBe('declined');
+    });
+
+    it('uses the complement when the question negates the counted outcome', () => {
+      const p = problemOf('The press rejected 9 of the last 120 sheets. What is the probability that the next sheet is not rejected?');
+      expect(p).toMatchObject({ family: 'binomial', successes: 111, trials: 120, target: { kind: 'predictive' } });
+    });
+
+    it('reads "n items ..., of which k" and skips years', () => {
+      expect(problemOf('The clinic booked 250 appointments in 2021, of which 35 were no-shows. What is the no-show rate?')).toMatchObject({ successes: 35, trials: 250 });
+      expect(problemOf('Of the 60 orders placed in 2019, 9 arrived damaged. What is the probability that an order arrives damaged?')).toMatchObject({ successes: 9, trials: 60 });
+    });
+
+    it('treats a list-introducing count equal to the sum of the list as the total, not a category', () => {
+      const p = problemOf('We sampled 40 beans from the jar: 25 brown, 10 white and 5 black. What is the probability the next bean is white?');
+      expect(p).toMatchObject({ family: 'categorical', categoryCount: 3, total: 40, askedCount: 10 });
+    });
+
+    it('reads "fewer than a quarter" as a threshold and declines a comparison it cannot read', () => {
+      expect(problemOf('Of 90 trial users, 27 renewed. What is the probability that fewer than a quarter of users renew?')).toMatchObject({
+        target: { kind: 'prob-p', comparison: 'less', threshold: 0.25 },
+      });
+      expect(declineOf("Of 90 trial users, 27 renewed. Is the renewal rate higher than last year's?")).toMatch(/threshold/);
+    });
+
+    it('declines arithmetic on a fraction and a one-group answer that would ignore a second group', () => {
+      expect(declineOf('Convert 12 out of 40 to a percentage.')).toMatch(/not a probabilistic/);
+      const wards = parseQuestion('Ward one discharged 40 of 200 patients early and ward two 55 of 210 early; what was the early discharge rate?');
+      expect(wards.kind === 'understood' ? wards.output.problem.family : 'declined').not.toBe('binomial');
+    });
+  });
 });
