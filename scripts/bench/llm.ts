@@ -25,7 +25,7 @@ export async function benchLlm(): Promise<BenchRow[]> {
   });
   try {
     const { container, config } = kernel.services;
-    if (!container.isBound(TOKENS.ModelProvider)) container.load(createLlmModule(config));
+    if (!container.isBound(TOKENS.ModelProvider)) container.load(await createLlmModule(config));
     const provider = container.get(TOKENS.ModelProvider);
     const reasoner = container.get(LlmReasoner);
     const rows: BenchRow[] = [];

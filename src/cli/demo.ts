@@ -1,6 +1,7 @@
 import { createKernel } from '../kernel/create-kernel.js';
 import { bold, cyan, dim } from './format.js';
 import { formatResult } from './format.js';
+import { ONE_SHOT_DEFAULTS } from './one-shot-defaults.js';
 
 /** The coin question of the seed. */
 export const DEMO_QUESTION = 'A coin is flipped 20 times with 14 heads observed';
@@ -10,7 +11,7 @@ export const DEMO_QUESTION = 'A coin is flipped 20 times with 14 heads observed'
  * stage, the program, the sandbox and its isolation, the answer, estimates and confidence.
  */
 export async function runDemo(question = DEMO_QUESTION): Promise<number> {
-  const kernel = await createKernel({ defaults: { log: { level: 'warn' } } });
+  const kernel = await createKernel({ defaults: ONE_SHOT_DEFAULTS });
   try {
     const status = await kernel.services.sandbox.status();
     process.stdout.write(`${bold('reasoning-kernel demo')}\n${status.indicator}\n`);

@@ -6,6 +6,7 @@ import type { ReasoningKernel } from '../kernel/reasoning-kernel.js';
 import { executionToWire, statusToWire } from '../http/wire.js';
 import { formatExecution, formatResult, formatStatus } from './format.js';
 import { runDemo } from './demo.js';
+import { ONE_SHOT_DEFAULTS } from './one-shot-defaults.js';
 
 const USAGE = `Usage: reasoning-kernel <command> [options]
 
@@ -54,7 +55,7 @@ async function withKernel(args: string[], command: Command): Promise<number> {
   const json = args.includes('--json');
   try {
     return await command(async () => {
-      kernel = await createKernel({ defaults: { log: { level: 'warn' } } });
+      kernel = await createKernel({ defaults: ONE_SHOT_DEFAULTS });
       return kernel;
     }, args);
   } catch (e) {

@@ -39,6 +39,11 @@ export interface SandboxExecutor {
   createSandbox(): Promise<SandboxInfo>;
   /** Deletes the persistent sandbox; false when there was none. */
   destroySandbox(): Promise<boolean>;
+  /**
+   * Optional: prepares in advance what runs need (isolation probe, warm interpreters) and resolves
+   * once that is done or has failed; calling it is never required. `createKernel` starts it.
+   */
+  warmUp?(): Promise<void>;
   /** Frees everything (processes, sandboxes, sockets). Idempotent. */
   close(): Promise<void>;
 }

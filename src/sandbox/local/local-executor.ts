@@ -65,7 +65,10 @@ export class LocalExecutor implements SandboxExecutor {
   private readonly active = new Set<LauncherHandle>();
   private readonly createdAt = new Date().toISOString();
   private readonly isRoot = process.getuid?.() === 0;
+  private base?: Promise<Readiness>;
   private ready?: Promise<Readiness>;
+  /** The isolation probe has finished (or could not run): runs no longer start speculatively. */
+  private probeSettled = false;
   private rootDir?: Promise<string>;
   private closed = false;
   private meanRunMs = 1000;
@@ -84,6 +87,11 @@ export class LocalExecutor implements SandboxExecutor {
 
   async run(request: RunRequest): Promise<ExecutionResult> {
     if (this.closed) throw new KernelError('SHUTTING_DOWN', 'The local executor is closed');
+    if (!this.probeSettled) {
+      const early = await this.runWhileProbing(request);
+      if (early) return early;
+      if (this.closed) throw new KernelError('SHUTTING_DOWN', 'The local executor is closed');
+    }
     const ready = await this.ensureReady();
     const runtime = this.requireRuntime(ready);
     const layer = this.requireLayer(ready);
@@ -159,8 +167,9 @@ export class LocalExecutor implements SandboxExecutor {
   }
 
   /**
-   * Resolves once the warm pool (RK_POOL_SIZE) has started every interpreter or failed to; runs
-   * meanwhile go cold. The pool also starts by itself on the first `run()` or `status()`.
+   * Probes the isolation layer and starts the warm pool (RK_POOL_SIZE); resolves once every
+   * interpreter has started or failed to, and runs meanwhile go cold (or wait, RK_POOL_FALLBACK).
+   * `createKernel` calls it in the background; otherwise the first `run()` or `status()` does this.
    */
   async warmUp(): Promise<void> {
     await this.ensureReady();
@@ -173,18 +182,74 @@ export class LocalExecutor implements SandboxExecutor {
     this.limiter.close();
     const running = [...this.active];
     for (const h of running) h.stop('closed');
-    await Promise.allSettled([...running.map((h) => h.done), this.pool?.close()]);
+    // A probe still in flight (createKernel starts one) stops early once it sees `closed`; wait for
+    // it so that nothing it creates outlives close(). It creates no pool once closed.
+    const probeThenPool = async (): Promise<void> => {
+      await this.ready;
+      await this.pool?.close();
+    };
+    await Promise.allSettled([...running.map((h) => h.done), probeThenPool()]);
     if (this.rootDir) await rm(await this.rootDir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * A run that arrives while the isolation probe is still in flight (the first runs of a process)
+   * starts at once, cold, in bubblewrap, the layer the probe tries first, instead of waiting ~100 ms
+   * for the probe. Its result is kept only if the probe then chooses bubblewrap; otherwise it is
+   * killed, discarded, and the run goes the normal way (undefined). No code ever runs in a layer
+   * the probe did not accept: bwrap either builds the whole sandbox or never starts the program.
+   */
+  private async runWhileProbing(request: RunRequest): Promise<ExecutionResult | undefined> {
+    const probed = this.ensureReady();
+    const base = await this.ensureBase();
+    const wanted = this.config.local.isolation;
+    if (base.probe || !base.runtime || !base.bwrapPath || (wanted !== 'auto' && wanted !== 'bubblewrap')) return undefined;
+    const release = await this.limiter.acquire(request.signal);
+    if (base.probe) {
+      // The probe finished while this run was queued: go the normal way.
+      release();
+      return undefined;
+    }
+    const speculation = new AbortController();
+    const forwardAbort = (): void => speculation.abort();
+    if (request.signal?.aborted) forwardAbort();
+    request.signal?.addEventListener('abort', forwardAbort, { once: true });
+    try {
+      const t0 = performance.now();
+      // `base.probe` is still null here, so no warm pool exists yet: execute() runs cold.
+      const running = this.execute(base, base.runtime, 'bubblewrap', request.code, request.limits, speculation.signal, randomUUID());
+      running.catch(() => undefined); // settled below either way
+      if ((await probed).probe?.chosen === 'bubblewrap') {
+        const result = await running;
+        this.meanRunMs = 0.8 * this.meanRunMs + 0.2 * (performance.now() - t0);
+        return result;
+      }
+      speculation.abort();
+      await running.catch(() => undefined);
+      if (request.signal?.aborted) throw new KernelError('ABORTED', 'The run was cancelled by its AbortSignal and killed');
+      return undefined;
+    } finally {
+      request.signal?.removeEventListener('abort', forwardAbort);
+      release();
+    }
+  }
+
+  /** The interpreter and host facts (no isolation probe yet); the same object `ensureReady` completes. */
+  private ensureBase(): Promise<Readiness> {
+    this.base ??= this.resolveBase();
+    return this.base;
+  }
+
   private ensureReady(): Promise<Readiness> {
-    this.ready ??= this.probe();
+    this.ready ??= this.probe().finally(() => {
+      this.probeSettled = true;
+    });
     return this.ready;
   }
 
-  private async probe(): Promise<Readiness> {
+  private async resolveBase(): Promise<Readiness> {
     const ready: Readiness = { runtime: null, probe: null, bwrapPath: findBwrap(), fallbackUid: null };
     try {
       ready.runtime = await resolvePythonRuntime(this.config.python.executable);
@@ -193,16 +258,24 @@ export class LocalExecutor implements SandboxExecutor {
       this.log.error({ err: e }, 'python interpreter unavailable');
       return ready;
     }
-    const runtime = ready.runtime;
-    if (this.isRoot && uidCanReach([runtime.executable, ...runtime.installRoots, launcherPath()], SANDBOX_UID, SANDBOX_UID)) {
+    if (this.isRoot && uidCanReach([ready.runtime.executable, ...ready.runtime.installRoots, launcherPath()], SANDBOX_UID, SANDBOX_UID)) {
       ready.fallbackUid = SANDBOX_UID;
     }
+    return ready;
+  }
+
+  private async probe(): Promise<Readiness> {
+    const ready = await this.ensureBase();
+    const runtime = ready.runtime;
+    if (!runtime || this.closed) return ready;
     ready.probe = await probeIsolation(this.config.local.isolation, async (layer) => {
       if (layer === 'bubblewrap' && !ready.bwrapPath) return 'bwrap is not installed (apt-get install bubblewrap)';
+      if (this.closed) return 'executor closed';
       const run = await this.execute(ready, runtime, layer, PROBE_PROGRAM, PROBE_LIMITS, undefined, `probe-${layer}`);
       if (run.status === 'completed' && run.stdout === 'rk-probe-ok\n') return null;
       return `probe program ended ${run.status}: ${run.stderr.slice(0, 300)}`;
     });
+    if (this.closed) return ready;
     const chosen = ready.probe.chosen;
     const failures = Object.entries(ready.probe.layers).filter(([, p]) => !p.ok).map(([l, p]) => `${l}: ${p.reason}`);
     if (!chosen) this.log.error({ isolation: this.config.local.isolation, failures }, 'requested isolation does not work');
@@ -213,6 +286,8 @@ export class LocalExecutor implements SandboxExecutor {
         size: this.config.local.poolSize,
         recycleJobs: this.config.local.poolRecycleJobs,
         maxGrowthMb: this.config.local.poolMaxGrowthMb,
+        // Leave a core for the runs that go cold while the pool warms up.
+        startConcurrency: Math.max(1, cpus().length - 1),
         log: this.log,
         start: (slot, poolId, onChange) => this.startZygote(ready, runtime, chosen, slot, poolId, onChange),
       });
@@ -323,6 +398,9 @@ export class LocalExecutor implements SandboxExecutor {
         args = ['-I', '-B', '-S', launcherPath(), ...launcherArgs];
         spawnEnv = programEnv(pyBin, runDir, runDir);
       }
+      // Checked after the last await before the spawn: close() either sees this run in `active`
+      // or the run sees `closed`, so no sandbox starts after close() has stopped the others.
+      if (this.closed) throw new KernelError('SHUTTING_DOWN', 'The local executor is closed');
       const handle = startLauncher({
         command, args, env: spawnEnv, pidNamespace: layer === 'bubblewrap', timeoutMs: limits.timeoutMs,
         maxOutputBytes: limits.maxOutputBytes, signal,

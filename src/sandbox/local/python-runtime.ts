@@ -23,11 +23,29 @@ const PROBE = [
   '  "paths": [p for p in sys.path if p.startswith("/")]}))',
 ].join('\n');
 
+/** Resolutions in flight or done, per command; a failed one is forgotten so a later call retries. */
+const resolved = new Map<string, Promise<PythonRuntime>>();
+
 /**
  * Resolves `command` (RK_PYTHON or `python3`) to the real interpreter, its version and the folders
  * it needs. Throws `PYTHON_NOT_FOUND` with what to set when it cannot run.
+ *
+ * Memoised per command for the life of the process: through a pyenv shim the probe costs ~150 ms
+ * (several bash scripts, then Python), and `createKernel` starts it before loading the rest of the
+ * kernel so that it overlaps with those imports; the executor then gets the same promise.
  */
-export async function resolvePythonRuntime(command: string): Promise<PythonRuntime> {
+export function resolvePythonRuntime(command: string): Promise<PythonRuntime> {
+  const known = resolved.get(command);
+  if (known) return known;
+  const runtime = probeRuntime(command);
+  resolved.set(command, runtime);
+  runtime.catch(() => {
+    if (resolved.get(command) === runtime) resolved.delete(command);
+  });
+  return runtime;
+}
+
+async function probeRuntime(command: string): Promise<PythonRuntime> {
   let out: string;
   try {
     // The shim may need the service's PATH/PYENV_* to find the interpreter, so the env is inherited

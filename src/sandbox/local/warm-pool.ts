@@ -14,6 +14,11 @@ export interface WarmPoolOptions {
   recycleJobs: number;
   /** Replace a zygote whose resident memory grew by more than this since it became ready. */
   maxGrowthMb: number;
+  /**
+   * Zygotes that import at once when the pool starts (default 1): each import keeps a core busy
+   * for about a second, and runs that go cold meanwhile need a core too.
+   */
+  startConcurrency?: number;
   /** Starts the zygote of a slot (its sandbox, inbox folder, arguments). */
   start: (slot: number, poolId: string, onChange: (z: ZygoteProcess) => void) => Promise<ZygoteProcess>;
   log: Logger;
@@ -66,18 +71,26 @@ export class WarmPool {
   private failedImports: string[] = [];
   private lastError?: string;
   private closed = false;
+  /** The initial start of every slot (see `start()`). */
+  private startingAll?: Promise<void>;
 
   constructor(private readonly o: WarmPoolOptions) {
     this.slots = Array.from({ length: o.size }, () => ({ leased: false, failures: 0 }));
   }
 
-  /** Starts every slot in the background. */
+  /** Starts every slot in the background, `startConcurrency` at a time. */
   start(): void {
-    for (let i = 0; i < this.slots.length; i++) void this.startSlot(i);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < this.slots.length && !this.closed) await this.startSlot(next++);
+    };
+    const width = Math.max(1, Math.min(this.o.startConcurrency ?? 1, this.slots.length));
+    this.startingAll = Promise.all(Array.from({ length: width }, worker)).then(() => undefined);
   }
 
   /** Resolves when every slot has a ready zygote or has failed its latest start. */
   async warm(): Promise<void> {
+    await this.startingAll;
     await Promise.all(this.slots.map((s) => s.starting));
     await Promise.all(this.slots.map((s) => s.zygote?.ready.catch(() => undefined)));
   }
@@ -140,7 +153,9 @@ export class WarmPool {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w(undefined);
     for (const s of this.slots) clearTimeout(s.retryTimer);
-    await Promise.all(this.slots.map((s) => s.starting));
+    // Zygotes still importing are killed now, not awaited: an import takes about a second.
+    for (const s of this.slots) s.zygote?.retire('pool closed');
+    await Promise.all([this.startingAll, ...this.slots.map((s) => s.starting)]);
     const zs = this.slots.map((s) => s.zygote).filter((z): z is ZygoteProcess => z !== undefined);
     for (const z of zs) z.retire('pool closed');
     await Promise.all(zs.map((z) => z.exited));
@@ -212,6 +227,10 @@ export class WarmPool {
       try {
         zygote = await this.o.start(i, this.poolId, this.onChange);
         slot.zygote = zygote;
+        if (this.closed) {
+          zygote.retire('pool closed');
+          return;
+        }
         const ready: ZygoteReady = await zygote.ready;
         slot.failures = 0;
         if (ready.failed.length > 0) {
@@ -220,11 +239,11 @@ export class WarmPool {
         }
         this.o.log.debug({ slot: i, importS: ready.importS, rssKb: ready.rssKb, hugeKb: ready.hugeKb }, 'warm interpreter ready');
       } catch (e) {
+        zygote?.retire('failed to start');
+        if (this.closed) return; // killed by close(): not a start failure
         slot.failures++;
         this.startFailures++;
         this.lastError = (e as Error).message;
-        zygote?.retire('failed to start');
-        if (this.closed) return;
         const delayMs = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (slot.failures - 1));
         this.o.log.warn({ slot: i, err: e, retryInMs: delayMs }, 'warm interpreter failed to start; runs go cold meanwhile');
         slot.retryTimer = setTimeout(() => void this.startSlot(i), delayMs);

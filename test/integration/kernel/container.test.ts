@@ -9,7 +9,7 @@ import { PipelineRunner } from '../../../src/kernel/pipeline-runner.js';
 describe('DI container', () => {
   it('resolves every token', async () => {
     const config = loadConfig({ env: {} });
-    const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
+    const container = await buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
     try {
       // StagePlugin is multi-bound (checked below); ModelProvider is bound only in LLM mode (next test).
       const single: [string, ServiceIdentifier<unknown>][] = Object.entries(TOKENS).filter(([name]) => name !== 'StagePlugin' && name !== 'ModelProvider');
@@ -33,7 +33,7 @@ describe('DI container', () => {
 
   it('binds the model provider in LLM mode', async () => {
     const config = loadConfig({ env: { RK_LLM_BASE_URL: 'http://127.0.0.1:9/v1', RK_LLM_MODEL: 'm' } });
-    const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
+    const container = await buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
     try {
       expect(container.get(TOKENS.ModelProvider).model).toBe('m');
     } finally {
@@ -44,7 +44,7 @@ describe('DI container', () => {
 
   it('binds the Redis store when REDIS_URL is set (without connecting eagerly)', async () => {
     const config = loadConfig({ env: { REDIS_URL: 'redis://127.0.0.1:1/0' } });
-    const container = buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
+    const container = await buildContainer(config, createLogger({ log: { level: 'silent', format: 'json' } }));
     const store = container.get(TOKENS.StateStore);
     try {
       expect(store.kind).toBe('redis');

@@ -3,8 +3,9 @@ import { createKernel } from '../../../src/index.js';
 import { COIN_POSTERIOR_MEAN, GOOD_PROGRAM, REFUSED_PROGRAM, analysisReply, programReply } from '../../helpers/llm-fixtures.js';
 import { type LlmHarness, startLlmHarness } from './llm-harness.js';
 
-// The embedded parser does not recognise this wording, so only the LLM can answer it.
-const UNRECOGNISED = 'Our glorp-o-meter beeped on 14 of its 20 zorp cycles; what is the chance it beeps on a cycle?';
+// Outside the embedded families (a Weibull shape parameter it cannot account for), so only the
+// LLM can answer it. The scripted model replies below are canned; the test is about the plumbing.
+const UNRECOGNISED = 'What is the posterior median lifetime of a Weibull component with shape 1.5 after 4 failures at 200, 350, 410 and 500 hours?';
 
 describe('reason() in LLM mode', () => {
   let h: LlmHarness;
@@ -19,8 +20,13 @@ describe('reason() in LLM mode', () => {
   });
 
   it('answers through the LLM path when the embedded reasoner does not recognise the question, repairing a refused program', async () => {
+    const quantities = [
+      { name: 'shape', value: 1.5, unit: null, role: 'Weibull shape' },
+      { name: 'failures', value: 4, unit: null, role: 'number of observed failures' },
+      ...[200, 350, 410, 500].map((value) => ({ name: 'lifetime', value, unit: 'hours', role: 'observed lifetime' })),
+    ];
     h.emulator.enqueue(
-      { content: analysisReply() },
+      { content: analysisReply({ quantities }) },
       { content: programReply(REFUSED_PROGRAM) },
       { content: programReply(GOOD_PROGRAM) },
     );
@@ -44,8 +50,8 @@ describe('reason() in LLM mode', () => {
     const chats = h.emulator.chatRequests;
     expect(chats).toHaveLength(3);
     // The user's text travels only inside the messages, never into the program.
-    expect(JSON.stringify(chats[0].body)).toContain('glorp-o-meter');
-    expect(result.program?.code).not.toContain('glorp');
+    expect(JSON.stringify(chats[0].body)).toContain('Weibull component');
+    expect(result.program?.code).not.toContain('Weibull');
   });
 
   it('does not ask the LLM when the embedded reasoner recognises the question', async () => {

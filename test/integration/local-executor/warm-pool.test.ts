@@ -255,6 +255,34 @@ describe('warm pool lifecycle', () => {
     expect(await poolStatus(executor)).toMatchObject({ size: 2, warm: 2, jobsRun: 20 });
   });
 
+  it('warmUp() resolves with every zygote warm, though they import a few at a time', async () => {
+    const executor = make({ RK_POOL_SIZE: '3' });
+    await executor.warmUp();
+    expect(await poolStatus(executor)).toMatchObject({ size: 3, warm: 3, busy: 0, startFailures: 0 });
+  });
+
+  it('close() during warm-up kills the zygotes and lets warmUp() resolve', async () => {
+    const executor = make({ RK_POOL_SIZE: '2' });
+    const warming = executor.warmUp();
+    let pids: number[] = [];
+    for (let i = 0; i < 500 && pids.length === 0; i++) {
+      pids = (await poolStatus(executor)).pids; // the first zygote spawns just after the probe
+      if (pids.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(pids.length).toBeGreaterThan(0);
+    await executor.close();
+    await warming;
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+
   it('replaces a zygote after RK_POOL_RECYCLE_JOBS jobs', async () => {
     const executor = make({ RK_POOL_RECYCLE_JOBS: '3' });
     await executor.warmUp();

@@ -6,9 +6,9 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import { TOKENS } from '../../../src/kernel/tokens.js';
 import { MemoryStateStore } from '../../../src/state/memory-state-store.js';
 import { RedisStateStore, reconnectDelayMs, redactRedisUrl } from '../../../src/state/redis-state-store.js';
-import { stateModule } from '../../../src/state/state-module.js';
+import { createStateModule } from '../../../src/state/state-module.js';
 
-function containerWith(env: Record<string, string>) {
+async function containerWith(env: Record<string, string>) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -17,15 +17,16 @@ function containerWith(env: Record<string, string>) {
     },
   });
   const container = new Container();
-  container.bind(TOKENS.Config).toConstantValue(loadConfig({ env }));
+  const config = loadConfig({ env });
+  container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(pino({ level: 'info' }, stream));
-  container.load(stateModule);
+  container.load(await createStateModule(config));
   return { container, lines };
 }
 
-describe('stateModule', () => {
+describe('createStateModule', () => {
   it('binds the memory store when REDIS_URL is unset, once, and logs the choice once', async () => {
-    const { container, lines } = containerWith({});
+    const { container, lines } = await containerWith({});
     const store = container.get(TOKENS.StateStore);
     try {
       expect(store).toBeInstanceOf(MemoryStateStore);
@@ -38,7 +39,7 @@ describe('stateModule', () => {
 
   it('binds the Redis store when REDIS_URL is set, logging the URL without its password', async () => {
     // Port 1 on loopback: nothing listens, which is fine for choosing and logging.
-    const { container, lines } = containerWith({ REDIS_URL: 'redis://user:s3cret-pw@127.0.0.1:1/2' });
+    const { container, lines } = await containerWith({ REDIS_URL: 'redis://user:s3cret-pw@127.0.0.1:1/2' });
     const store = container.get(TOKENS.StateStore);
     try {
       expect(store).toBeInstanceOf(RedisStateStore);
