@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
+import type { PrettyOptions, PrettyStream } from 'pino-pretty';
 import type { AppConfig } from '../config/schema.js';
 
 /** Paths pino censors wherever they appear in a log record. */
@@ -24,10 +26,10 @@ export function createLogger(config: Pick<AppConfig, 'log'>, options: CreateLogg
   const base = { level: config.log.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
   if (options.destination) return pino(base, options.destination as pino.DestinationStream);
   if (pretty) {
-    return pino({
-      ...base,
-      transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } },
-    });
+    // In-process and only when needed: a pino transport would start a worker thread (about 100 ms
+    // of CPU per CLI run) and pino-pretty is not worth loading for JSON logs.
+    const prettyFactory = createRequire(import.meta.url)('pino-pretty') as (options: PrettyOptions) => PrettyStream;
+    return pino(base, prettyFactory({ destination: 2, sync: true, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }));
   }
   return pino(base, pino.destination({ dest: 2, sync: true }));
 }
