@@ -21,7 +21,7 @@ export const MIXED_QUESTIONS = [
   'What is the capital of France?',
 ];
 
-const BIN = fileURLToPath(new URL('../../bin/reasoning-kernel.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/reasoning-kernel.js', import.meta.url));
 
 export async function benchReason(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
