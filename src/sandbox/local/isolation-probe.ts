@@ -33,6 +33,9 @@ export function findBwrap(): string | null {
   return null;
 }
 
+/** How many times a layer is tried before the probe moves on to a weaker one. */
+export const PROBE_ATTEMPTS = 3;
+
 /**
  * Probes layers once, strongest first (`auto`) or only the forced one. `attempt` runs a real
  * trivial program through the real pipeline in that mode and returns null on success or the reason
@@ -45,11 +48,16 @@ export async function probeIsolation(
   const layers: IsolationProbeResult['layers'] = {};
   const order = wanted === 'auto' ? LAYERS_STRONGEST_FIRST : [wanted];
   for (const layer of order) {
-    let reason: string | null;
-    try {
-      reason = await attempt(layer);
-    } catch (e) {
-      reason = (e as Error).message;
+    let reason: string | null = null;
+    // A layer that fails is tried again before the process settles for a weaker one for good: a
+    // transient failure (seen once under heavy parallel load) must not degrade isolation.
+    for (let attemptNo = 1; attemptNo <= PROBE_ATTEMPTS; attemptNo++) {
+      try {
+        reason = await attempt(layer);
+      } catch (e) {
+        reason = (e as Error).message;
+      }
+      if (reason === null || /not installed|executor closed/.test(reason)) break;
     }
     layers[layer] = reason === null ? { ok: true } : { ok: false, reason };
     if (reason === null) return { chosen: layer, layers };

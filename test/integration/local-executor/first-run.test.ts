@@ -32,8 +32,10 @@ describe('local executor: runs that arrive before the isolation probe has finish
   it.each(['auto', 'bubblewrap'] as const)('run in bubblewrap, with its isolation, when the first runs come at once (%s)', async (mode) => {
     const executor = fresh(mode);
     const results = await Promise.all([1, 2, 3].map(() => executor.run({ code: SANDBOX_FACTS, limits: limits() })));
+    // On a failure, say which layers the probe rejected and why.
+    const why = async (): Promise<string> => JSON.stringify((await executor.status()).detail);
     for (const r of results) {
-      expect(r.status, r.stderr).toBe('completed');
+      expect(r.status, `${r.stderr} ${r.status === 'completed' ? '' : await why()}`).toBe('completed');
       expect(r.metadata.isolation).toBe('bubblewrap');
       const [hostname, lowPid, , work] = r.stdout.trim().split('\n');
       expect(hostname).toBe('sandbox');
