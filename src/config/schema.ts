@@ -81,8 +81,12 @@ export const configSchema = z.object({
       poolPreimport: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/)).default(['numpy', 'scipy', 'scipy.stats', 'scipy.special', 'json', 'math']),
       /** `RK_POOL_RECYCLE_JOBS`: replace a warm interpreter after this many jobs. */
       poolRecycleJobs: z.number().int().min(1).default(500),
-      /** `RK_POOL_FALLBACK`: when no warm interpreter is free, `cold` runs cold at once; `wait` waits for one (cold if the pool is down). */
-      poolFallback: z.enum(['cold', 'wait']).default('cold'),
+      /**
+       * `RK_POOL_FALLBACK`: when no warm interpreter is free, `wait` queues for one (a few ms; cold
+       * while the pool is still warming up or down); `cold` starts a fresh interpreter at once
+       * (about 20x the CPU of a warm job, which hurts throughput under load).
+       */
+      poolFallback: z.enum(['cold', 'wait']).default('wait'),
       /** `RK_POOL_MAX_GROWTH_MB`: replace a warm interpreter whose resident memory grew by more than this. */
       poolMaxGrowthMb: z.number().int().min(1).max(65536).default(64),
     })

@@ -71,6 +71,8 @@ export class WarmPool {
   private failedImports: string[] = [];
   private lastError?: string;
   private closed = false;
+  /** Some zygote has been warm: before that (start-up), waiting would cost more than a cold run. */
+  private everWarm = false;
   /** The initial start of every slot (see `start()`). */
   private startingAll?: Promise<void>;
 
@@ -110,7 +112,7 @@ export class WarmPool {
   /** An idle zygote, waiting for one if the pool is healthy; undefined when none can come. */
   acquire(signal?: AbortSignal): Promise<ZygoteLease | undefined> {
     const now = this.tryAcquire();
-    if (now || !this.healthy()) return Promise.resolve(now);
+    if (now || !this.healthy() || !this.everWarm) return Promise.resolve(now);
     return new Promise((resolve) => {
       const waiter = (lease: ZygoteLease | undefined): void => {
         signal?.removeEventListener('abort', onAbort);
@@ -210,6 +212,7 @@ export class WarmPool {
     const i = this.slots.findIndex((s) => s.zygote === z);
     if (i < 0 || this.closed) return;
     const slot = this.slots[i];
+    if (z.state === 'idle') this.everWarm = true;
     if (z.state === 'idle' && !slot.leased) this.handOff();
     // Died while idle (or while starting): replace now. A leased one is replaced on release.
     if (z.state === 'dead' && !slot.leased && slot.starting === undefined && slot.retryTimer === undefined) {

@@ -300,6 +300,16 @@ describe('warm pool lifecycle', () => {
     expect((await poolStatus(executor)).coldFallbacks).toBe(1);
   });
 
+  it('waits for a warm zygote rather than starting cold once the pool is warm (the default)', async () => {
+    const executor = make({ RK_POOL_FALLBACK: '', RK_MAX_CONCURRENCY: '2' });
+    await executor.warmUp();
+    const code = 'import time\ntime.sleep(0.3)\nprint("ok")\n';
+    const results = await Promise.all([executor.run({ code, limits: limits() }), executor.run({ code, limits: limits() })]);
+    expect(results.map((r) => r.stdout)).toEqual(['ok\n', 'ok\n']);
+    expect(results.map((r) => r.metadata.warm)).toEqual([true, true]);
+    expect((await poolStatus(executor)).coldFallbacks).toBe(0);
+  });
+
   it('runs jobs the pool cannot hold (networking, larger storage) cold', async () => {
     const executor = make({});
     await executor.warmUp();
