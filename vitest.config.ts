@@ -9,6 +9,9 @@ export default defineConfig({
     env: { NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
     // Sandboxed runs are CPU-bound on a 2-core machine: keep parallelism modest.
     maxWorkers: 2,
+    // Two tests failed once each in CI under full parallel load right at executor start-up and never
+    // locally (diagnostics are in their assertion messages); a second attempt must pass cleanly.
+    retry: process.env.CI ? 1 : 0,
     reporters: ['default'],
   },
 });

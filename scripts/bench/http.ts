@@ -38,6 +38,10 @@ async function load(total: number, concurrency: number, send: () => Promise<numb
   return { samplesMs, wallMs: performance.now() - t0, statuses };
 }
 
+/** The soak scenario: this many steps of this many requests (10,000 in all). */
+const SOAK_STEPS = 5;
+const SOAK_STEP_REQUESTS = 2000;
+
 function rssMb(): number {
   return round(process.memoryUsage().rss / 2 ** 20, 1);
 }
@@ -124,6 +128,34 @@ export async function benchHttp(): Promise<BenchRow[]> {
         extra: { throughputRps: round((ok / result.wallMs) * 1000, 1), non200: s.total - ok },
       });
     }
+    // Soak: 10,000 executions in steps of 2,000; memory should stay flat after the first step.
+    const soakRssMb: number[] = [];
+    const soakHeapMb: number[] = [];
+    const soakSamples: number[] = [];
+    let soakOk = 0;
+    const soakStart = performance.now();
+    for (let step = 0; step < SOAK_STEPS; step++) {
+      const result = await load(SOAK_STEP_REQUESTS, 4, execute);
+      soakSamples.push(...result.samplesMs);
+      soakOk += result.statuses.get(200) ?? 0;
+      soakRssMb.push(rssMb());
+      soakHeapMb.push(round(process.memoryUsage().heapUsed / 2 ** 20, 1));
+    }
+    const soak = summarize(soakSamples);
+    rows.push({
+      group: 'http',
+      scenario: `POST /execute print(1) x ${SOAK_STEPS * SOAK_STEP_REQUESTS}, concurrency 4 (soak)`,
+      runs: soak.runs,
+      medianMs: soak.medianMs,
+      p95Ms: soak.p95Ms,
+      p99Ms: soak.p99Ms,
+      extra: {
+        throughputRps: round((soakOk / (performance.now() - soakStart)) * 1000, 1),
+        non200: SOAK_STEPS * SOAK_STEP_REQUESTS - soakOk,
+        rssMbPerStep: soakRssMb.join('/'),
+        heapMbPerStep: soakHeapMb.join('/'),
+      },
+    });
     rows.push({
       group: 'http',
       scenario: 'process RSS (server + load generator)',

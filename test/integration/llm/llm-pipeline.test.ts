@@ -31,7 +31,7 @@ describe('reason() in LLM mode', () => {
       { content: programReply(GOOD_PROGRAM) },
     );
     const result = await h.kernel.reason(UNRECOGNISED);
-    expect(result.success).toBe(true);
+    expect(result.success, JSON.stringify({ stages: result.stages, declined: result.declined, execution: result.execution?.stderr })).toBe(true);
     expect(result.backend.reasoning).toBe('llm');
     expect(result.answer?.value).toBeCloseTo(COIN_POSTERIOR_MEAN, 6);
     expect(result.stages.map((s) => [s.name, s.status])).toEqual([
