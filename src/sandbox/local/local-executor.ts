@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -27,6 +27,15 @@ import { type ZygoteJob, ZygoteProcess, type ZygoteSpawnSpec } from './zygote-pr
 export const ADDRESS_SPACE_HEADROOM_MB = 384;
 /** Unprivileged uid/gid runs get when the service is root ("nobody"). */
 export const SANDBOX_UID = 65534;
+/**
+ * Sandboxed runs as root get a uid of their own from a block above the usual system and subuid
+ * ranges: RLIMIT_NPROC counts processes per uid host-wide, so with one shared uid a fork bomb in
+ * one run (or many concurrent runs) kept every other run from starting (seen in CI: EAGAIN).
+ * Warm-pool slot s uses block + s; cold runs take the rest of the block, never two at once.
+ */
+export const SANDBOX_UID_BLOCK_BASE = 200_000;
+export const SANDBOX_UID_BLOCK_SIZE = 1024;
+const SANDBOX_UID_SLOTS = 64;
 export const RLIMIT_NOFILE = 256;
 
 /** Program used to check that a layer really runs code. */
@@ -61,6 +70,10 @@ interface Readiness {
 export class LocalExecutor implements SandboxExecutor {
   readonly kind = 'local' as const;
   private readonly log: Logger;
+  /** This executor's uid block (random, so two services on one host rarely share one). */
+  private readonly uidBlock = SANDBOX_UID_BLOCK_BASE + randomInt(0, 4096) * SANDBOX_UID_BLOCK_SIZE;
+  private readonly coldUidsInUse = new Set<number>();
+  private nextColdUid = 0;
   private readonly limiter: ConcurrencyLimiter;
   private readonly active = new Set<LauncherHandle>();
   private readonly createdAt = new Date().toISOString();
@@ -298,7 +311,7 @@ export class LocalExecutor implements SandboxExecutor {
 
   private runUid(ready: Readiness, layer: LocalIsolation | null): number | null {
     if (!this.isRoot) return process.getuid?.() ?? null;
-    if (layer === 'bubblewrap') return SANDBOX_UID;
+    if (layer === 'bubblewrap') return this.uidBlock;
     return ready.fallbackUid ?? 0;
   }
 
@@ -347,6 +360,7 @@ export class LocalExecutor implements SandboxExecutor {
       this.coldFallbacks++;
     }
     const runDir = await mkdtemp(join(await this.workRoot(), 'run-'));
+    const runUid = layer === 'bubblewrap' && this.isRoot ? this.allocateColdUid() : null;
     try {
       const programPath = join(runDir, 'main.py');
       await writeFile(programPath, code, { mode: 0o644 });
@@ -369,7 +383,7 @@ export class LocalExecutor implements SandboxExecutor {
         rlimits.nproc = this.config.local.maxProcesses;
         const launcherArgs = launcherArgv({
           python: runtime.executable, program: SANDBOX_PATHS.program, cwd: SANDBOX_PATHS.workdir, timeoutMs: limits.timeoutMs,
-          ...rlimits, nprocRelative: false, uid: this.isRoot ? SANDBOX_UID : null, gid: this.isRoot ? SANDBOX_UID : null, landlock: false,
+          ...rlimits, nprocRelative: false, uid: runUid, gid: runUid, landlock: false,
         });
         command = ready.bwrapPath!;
         args = buildBwrapArgs({
@@ -416,8 +430,22 @@ export class LocalExecutor implements SandboxExecutor {
       }
       return this.toResult(run, layer, runtime, runId, cpuLimitS, log);
     } finally {
+      if (runUid !== null) this.coldUidsInUse.delete(runUid);
       await rm(runDir, { recursive: true, force: true }).catch((e: unknown) => log.warn({ err: e }, 'run folder not removed'));
     }
+  }
+
+  /** A uid from this executor's block that no other cold run holds right now (slots keep theirs). */
+  private allocateColdUid(): number {
+    const span = SANDBOX_UID_BLOCK_SIZE - SANDBOX_UID_SLOTS;
+    for (let i = 0; i < span; i++) {
+      const uid = this.uidBlock + SANDBOX_UID_SLOTS + (this.nextColdUid++ % span);
+      if (!this.coldUidsInUse.has(uid)) {
+        this.coldUidsInUse.add(uid);
+        return uid;
+      }
+    }
+    throw new KernelError('QUEUE_FULL', `more than ${span} sandboxed runs at once; retry later`, { retryAfterS: 1 });
   }
 
   /**
@@ -457,7 +485,7 @@ export class LocalExecutor implements SandboxExecutor {
     if (layer === 'bubblewrap') {
       const zygoteArgs = launcherArgv({
         ...common, jobRoot: SANDBOX_PATHS.workdir, inRoot: SANDBOX_PATHS.inbox, wipe: ['/tmp', '/dev/shm'], pidns: true,
-        uid: this.isRoot ? SANDBOX_UID : null, gid: this.isRoot ? SANDBOX_UID : null, nprocRelative: false, landlock: false, envDirKeys: ['HOME'],
+        uid: this.isRoot ? this.uidBlock + slot : null, gid: this.isRoot ? this.uidBlock + slot : null, nprocRelative: false, landlock: false, envDirKeys: ['HOME'],
       });
       spec = {
         command: ready.bwrapPath!,
@@ -585,7 +613,7 @@ export class LocalExecutor implements SandboxExecutor {
     const rl = 'rlimits (as, cpu, fsize, nofile, core';
     const parts: string[] = [];
     if (layer === 'bubblewrap') {
-      parts.push(`bubblewrap: net,pid,ipc,uts namespaces${this.isRoot ? '' : ' + user namespace'}, read-only /usr and python, private tmpfs /sandbox /tmp, ${this.isRoot ? `uid ${SANDBOX_UID}` : 'service uid (user namespace)'}, ${rl}, nproc ${this.config.local.maxProcesses})`);
+      parts.push(`bubblewrap: net,pid,ipc,uts namespaces${this.isRoot ? '' : ' + user namespace'}, read-only /usr and python, private tmpfs /sandbox /tmp, ${this.isRoot ? `an unprivileged uid of its own per run (${this.uidBlock}+)` : 'service uid (user namespace)'}, ${rl}, nproc ${this.config.local.maxProcesses})`);
     } else if (layer === 'landlock' || layer === 'process') {
       const uid = this.isRoot ? (ready.fallbackUid === null ? 'uid 0 (python not reachable by nobody), no process cap' : `uid ${ready.fallbackUid}`) : 'service uid';
       const ll = layer === 'landlock' ? 'landlock: filesystem (read python and /usr, write run folder), TCP, signals, abstract sockets; ' : 'process: no filesystem or network isolation; ';
