@@ -1,12 +1,48 @@
 /**
  * Binomial proportion and the fair-vs-biased model comparison (same data: k of n). Pure.
  */
+import { modelCatalog } from '../model-catalog.js';
 import { extractGroup } from './extract-group.js';
 import { findComparisons, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
 const BIAS_WORDS = /\b(?:biased|bias|loaded|rigged|unfair|weighted|trick)\b/;
 const FAIR_WORDS = /\b(?:fair|unbiased)\b/;
+
+/**
+ * The bias as a parameter ("estimate the bias of the coin", "the coin's bias", "its true bias"):
+ * the probability of the counted outcome, not the hypothesis that the coin is biased.
+ */
+const BIAS_PARAMETER = /\b(?:the|its|their|this|that|(?:coin|die|wheel|spinner)'s)\s+(?:(?:true|underlying|actual|real|likely|probable|estimated|posterior|mean)\s+)?bias\b(?!\s+(?:or|against)\b)/;
+
+/**
+ * "the coin favors heads", "is biased towards heads", "more likely to land heads (than tails)". The
+ * verb "favors" counts only with a coin-like subject: "voters who favor the measure" is a survey
+ * outcome, whose question asks for the proportion, not for P(p > 0.5).
+ */
+const FAVOURS_SOURCE = String.raw`\b(?:(?:(?:it|coin|die|spinner|wheel|roulette|generator|machine)\s+(?:really\s+|actually\s+|truly\s+|will\s+|would\s+|does\s+)?(favou?rs?|prefers?))|(?:(?:biased|weighted|loaded)\s+(?:towards?|in\s+favou?r\s+of))|(more|less)\s+likely\s+to\s+(?:land|come\s+up|show|turn\s+up|fall)(?:\s+on)?)\s+(?:the\s+)?([a-z]+)`;
+const FAVOURS = new RegExp(FAVOURS_SOURCE);
+
+/** The outcome the question says the coin favours, and whether it asks "more" (true) or "less" likely. */
+function favouredOutcome(asked: string): { outcome: string; more: boolean } | null {
+  const m = FAVOURS.exec(asked);
+  if (!m) return null;
+  return { outcome: m[3], more: m[2] !== 'less' };
+}
+
+function complementLabel(label: string): string | null {
+  for (const [a, b] of modelCatalog().complements) {
+    if (label === a) return b;
+    if (label === b) return a;
+  }
+  return null;
+}
+
+/** "head" and "heads", "success" and "successes": the same outcome. */
+function sameOutcome(a: string, b: string): boolean {
+  const stem = (w: string) => w.replace(/(?:es|s)$/, '');
+  return a === b || stem(a) === stem(b);
+}
 
 /** Threshold of "P(p > x)"; a count threshold ("more than 12 heads") is not a proportion. */
 const FRACTION_WORDS: Record<string, number> = { half: 2, halves: 2, third: 3, thirds: 3, quarter: 4, quarters: 4, fourth: 4, fourths: 4, fifth: 5, fifths: 5 };
@@ -56,8 +92,11 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
   for (const n of scan.numbers) if (n.before.at(-1) === 'next') exclude.add(n);
 
   // "Is it fair?", "the probability that it is biased": a question about hypotheses, not about p
-  // (that is the model comparison's job); "biased towards heads" is about p and stays here.
-  if (!options.modelComparison && (FAIR_WORDS.test(asked) || BIAS_WORDS.test(asked)) && !/\bbiased\s+(?:towards?|in\s+favou?r)\b/.test(asked)) return null;
+  // (that is the model comparison's job); "biased towards heads" is about p and stays here, and so
+  // does "estimate the bias of the coin" (the bias as a parameter is p itself).
+  const hypothesisText = asked.replace(new RegExp(BIAS_PARAMETER.source, 'g'), ' p ');
+  if (!options.modelComparison && (FAIR_WORDS.test(hypothesisText) || BIAS_WORDS.test(hypothesisText)) && !FAVOURS.test(asked)) return null;
+  if (options.modelComparison && !FAIR_WORDS.test(hypothesisText) && !BIAS_WORDS.test(hypothesisText) && BIAS_PARAMETER.test(asked)) return null;
 
   const group = extractGroup(scan, 0, scan.text.length, exclude, asked);
   if (group === null) return null;
@@ -86,12 +125,21 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
   }
 
   let target: ProblemOf<'binomial'>['target'];
-  const towards = /\bbiased\s+(?:towards?|in\s+favou?r\s+of)\s+([a-z]+)/.exec(asked);
+  const towards = favouredOutcome(asked);
   if (threshold) {
     target = { kind: 'prob-p', comparison: threshold.comparison, threshold: threshold.value };
     if (threshold.num) used.push({ num: threshold.num, role: 'threshold on the proportion' });
   } else if (towards) {
-    target = { kind: 'prob-p', comparison: towards[1] === group.label || group.label === 'success' ? 'greater' : 'less', threshold: 0.5 };
+    // A generic label ("success") is the outcome favoured only when the data name that outcome.
+    const dataText = scan.questionIndex >= 0 ? scan.text.slice(0, scan.sentences[scan.questionIndex].start) : scan.text;
+    const same = sameOutcome(towards.outcome, group.label) || (group.label === 'success' && new RegExp(String.raw`\b${towards.outcome}\b`).test(dataText));
+    const opposite = complementLabel(group.label) === towards.outcome;
+    // An outcome that is neither the counted one nor its known opposite ("favors the house"):
+    // guessing the direction could give the complement of the asked probability.
+    if (!same && !opposite) {
+      return { kind: 'decline', reason: `The question asks whether the outcome "${towards.outcome}" is favoured, but the data count "${group.label}"; say which outcome the counts are of.`, severity: 'missing' };
+    }
+    target = { kind: 'prob-p', comparison: same === towards.more ? 'greater' : 'less', threshold: 0.5 };
   } else if (/\bnext\b/.test(asked) || /\b(?:another|one more|a new|the following)\b/.test(asked)) {
     target = { kind: 'predictive' };
   } else if (/\binterval\b/.test(asked) || /\binterval\b/.test(scan.text)) {

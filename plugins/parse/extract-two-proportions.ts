@@ -70,6 +70,34 @@ function askedOrder(asked: string, labels: string[]): string[] {
   return found.sort((a, b) => a.at - b.at).map((f) => f.label);
 }
 
+/**
+ * Words by which a question compares the groups or asks about their relation. Without any of them
+ * a question such as "Estimate the sell-through rate." asks for one rate while the data hold two.
+ */
+const COMPARISON_CUES = /\b(?:better|worse|best|worst|higher|lower|greater|larger|bigger|smaller|more|less|fewer|exceeds?|exceeding|beats?|outperforms?|underperforms?|superior|inferior|differ|differs|difference|different|compare|compared|comparing|comparison|versus|vs|than|which|lift|improved?|improves|improvement|uplift|effective|effect|works?|worked|helps?|helped|wins?|winner|ahead|behind|minus|gap|advantage|same|equal|switch|choose|pick|prefer|over|above|below|faster|slower|safer|riskier|reduces?|reduced|increases?|increased|raises?|raised|lowers?|lowered)\b/;
+
+/**
+ * A question that asks for "the rate" without comparing the groups: with two groups that is
+ * ambiguous (or, when it names one group, a one-group estimate this problem model does not
+ * represent), so decline rather than answer a comparison nobody asked for. Null when the question
+ * compares the groups (or there is no question: the default comparison applies).
+ */
+function uncomparedQuestion(scan: Scan, asked: string, named: string[]): Extraction | null {
+  if (scan.questionIndex < 0 || asked.trim() === '' || COMPARISON_CUES.test(asked)) return null;
+  if (named.length === 1) {
+    return {
+      kind: 'decline',
+      reason: `The question asks about ${named[0]} alone, but the data hold two groups and the embedded reasoner answers comparisons of them; ask about that group's counts on their own, or ask which group's rate is higher.`,
+      severity: 'unsupported',
+    };
+  }
+  return {
+    kind: 'decline',
+    reason: 'The question asks for a rate but the data hold two groups and the question neither names one nor compares them; say which group (e.g. "the rate of the second group") or ask which rate is higher.',
+    severity: 'unsupported',
+  };
+}
+
 /** Two-proportions extractor; null when the question does not hold two groups with data. */
 export function extractTwoProportions(scan: Scan): Extraction | null {
   const asked = questionText(scan);
@@ -101,6 +129,8 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
   if (groups.length > 2) penalties.push(penalty('more than two groups: compared the first two', 0.7));
   const [g0, g1] = groups;
   const order = askedOrder(asked, [g0.label, g1.label]);
+  const uncompared = uncomparedQuestion(scan, asked, order.map((label) => (label === g0.label ? g0.display : g1.display)));
+  if (uncompared) return uncompared;
   const idx = (label: string): 0 | 1 => (label === g0.label ? 0 : 1);
   let target: ProblemOf<'two-proportions'>['target'];
   const lessWords = /\b(?:worse|lower|less|smaller|inferior|underperforms?|fewer)\b/;
@@ -272,6 +302,8 @@ function splitPairs(scan: Scan): Extraction | null {
     if (posL >= 0 && (posR < 0 || posL < posR)) order.push(0, ...(posR >= 0 ? [1 as const] : []));
     else if (posR >= 0) order.push(1, ...(posL >= 0 ? [0 as const] : []));
     const name = (words: Set<string>, fallback: string) => ([...words].slice(0, 3).join(' ') || fallback);
+    const uncompared = uncomparedQuestion(scan, askedText, order.map((i) => (i === 0 ? name(wordsL, 'the first group') : name(wordsR, 'the second group'))));
+    if (uncompared) return uncompared;
     const groups: [GroupLike, GroupLike] = [
       { label: name(wordsL, 'first group'), successes: left.successes, trials: left.trials },
       { label: name(wordsR, 'second group'), successes: right.successes, trials: right.trials },

@@ -52,7 +52,7 @@ function familyScores(scan: Scan): { family: Family; score: number }[] {
   }
   const bump = (family: Family, by: number) => scores.set(family, (scores.get(family) ?? 0) + by);
   if (/\b(?:sensitivity|specificity|false[\s-]+positive|prevalence|tests?\s+positive|tested\s+positive|witness|base\s+rate|spam\s+filter)\b/.test(text)) bump('bayes-rule', 4);
-  if (BIAS.test(text) && !/\bbiased\s+(?:towards?|in\s+favou?r)\b/.test(text)) bump('model-comparison', 4);
+  if (BIAS.test(text) && !/\b(?:biased|weighted|loaded)\s+(?:towards?|in\s+favou?r)\b/.test(text)) bump('model-comparison', 4);
   else scores.set('model-comparison', 0);
   if (/\b(?:die|dice|d\d+)\b/.test(text)) bump('categorical', 4);
   if (/\bexponential(?:ly)?\b/.test(text)) bump('exponential', 6);

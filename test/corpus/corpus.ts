@@ -33,6 +33,8 @@ export const DECLINE_REASONS = [
   'counts_do_not_add_up',
   'zero_exposure',
   'nonsense',
+  /** Two groups and a question for "the rate" that neither names one nor compares them. */
+  'ambiguous',
 ] as const;
 
 const valueExpectationSchema = z.strictObject({
