@@ -100,6 +100,21 @@ def collapse_heap():
     return collapsed // 1024
 
 
+PRE_JOB_CPU_TAG = b"RKPREJOBCPU"
+
+
+def split_pre_job_cpu(data):
+    """(user s, system s, rest) from a status pipe that starts with the child's pre-job CPU line."""
+    if not data.startswith(PRE_JOB_CPU_TAG + b" "):
+        return 0.0, 0.0, data
+    line, _, rest = data.partition(b"\n")
+    try:
+        _, user, system = line.split()
+        return float(user), float(system), rest
+    except ValueError:
+        return 0.0, 0.0, rest
+
+
 def rss_kb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
@@ -173,6 +188,9 @@ class Zygote:
                 os.write(status_w, ("%s: %s" % (type(e).__name__, e)).encode()[:2000])
             finally:
                 os._exit(127)
+        # CPU spent before the job (prefault, setup) is not the program's: the zygote subtracts it.
+        ru0 = resource.getrusage(resource.RUSAGE_SELF)
+        os.write(status_w, b"%s %.6f %.6f\n" % (PRE_JOB_CPU_TAG, ru0.ru_utime, ru0.ru_stime))
         os.closerange(3, 65536)  # the status pipe too: EOF tells the zygote the job started
         run_program(spec["path"])
 
@@ -278,6 +296,7 @@ class Zygote:
                     break
                 child_error += data
         os.close(status_r)
+        pre_utime, pre_stime, child_error = split_pre_job_cpu(child_error)
         self.kill_group(pid)
         leftovers, clean = self.sweep()
         for fd in (1, 2):
@@ -293,8 +312,8 @@ class Zygote:
             "nonce": nonce,
             "exitCode": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-            "utimeS": ru.ru_utime,
-            "stimeS": ru.ru_stime,
+            "utimeS": max(0.0, ru.ru_utime - pre_utime),
+            "stimeS": max(0.0, ru.ru_stime - pre_stime),
             "maxRssKb": ru.ru_maxrss,
             "wallS": wall,
             "killedBy": killed_by,

@@ -310,6 +310,18 @@ describe('warm pool lifecycle', () => {
     expect((await poolStatus(executor)).coldFallbacks).toBe(0);
   });
 
+  it("counts only the job's own CPU: a single-threaded program never reports more than 100 %", async () => {
+    const executor = make({});
+    await executor.warmUp();
+    const busy = await runOn(executor, 'warm', { code: 'x = 0\nfor i in range(2_000_000):\n    x += i\nprint(x)\n', limits: limits() });
+    const trivial = await runOn(executor, 'warm', { code: 'print(1)\n', limits: limits() });
+    for (const r of [busy, trivial]) {
+      expect(r.status).toBe('completed');
+      expect(r.resourceUsage.cpuUsagePercent).toBeLessThanOrEqual(101);
+    }
+    expect(busy.resourceUsage.cpuUsagePercent).toBeGreaterThan(0);
+  });
+
   it('runs jobs the pool cannot hold (networking, larger storage) cold', async () => {
     const executor = make({});
     await executor.warmUp();
