@@ -3,7 +3,7 @@
  * the part a test cares about. Ids are unique per call so tests never collide on shared stores.
  */
 import { randomUUID } from 'node:crypto';
-import type { ExecutionResult, ReasoningResult, SandboxSettings } from '../../src/kernel/contracts.js';
+import type { ExecutionResult, ReasoningResult, RunLimits, SandboxSettings } from '../../src/kernel/contracts.js';
 import type { RunProgress, SandboxRecord } from '../../src/kernel/tokens.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -95,6 +95,19 @@ export function buildRunProgress(overrides: Partial<RunProgress> = {}): RunProgr
     query: 'A coin landed heads 7 times in 10 flips...',
     stage: 'synthesize',
     startedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** Limits for a test run: generous time, small storage and output caps. */
+export function buildRunLimits(overrides: Partial<RunLimits> = {}): RunLimits {
+  return {
+    timeoutMs: 10_000,
+    memoryLimitMb: 512,
+    cpuLimit: 1,
+    tempStorageMb: 16,
+    maxOutputBytes: 64 * 1024,
+    enableNetworking: false,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@
  * Builders for the Daytona suites: a configuration pointed at a loopback emulator with fast
  * retries, a silent logger, and run limits.
  */
+import { buildRunLimits } from '../../helpers/fixtures.js';
 import 'reflect-metadata';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/load-config.js';
@@ -40,17 +41,8 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-export function runLimits(overrides: Partial<RunLimits> = {}): RunLimits {
-  return {
-    timeoutMs: 10_000,
-    memoryLimitMb: 512,
-    cpuLimit: 1,
-    tempStorageMb: 16,
-    maxOutputBytes: 64 * 1024,
-    enableNetworking: false,
-    ...overrides,
-  };
-}
+/** Test run limits (one builder for every suite). */
+export const runLimits = buildRunLimits;
 
 export function runRequest(code: string, limits: Partial<RunLimits> = {}): RunRequest {
   return { code, limits: runLimits(limits) };

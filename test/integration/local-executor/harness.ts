@@ -2,6 +2,7 @@
  * Builds real local executors (real python3, real bwrap) per isolation mode for the suites, and
  * inspects the host's /proc for processes a run left behind.
  */
+import { buildRunLimits } from '../../helpers/fixtures.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/load-config.js';
@@ -38,17 +39,8 @@ export async function runOn(executor: LocalExecutor, path: RunPath, request: Run
   return r;
 }
 
-export function limits(overrides: Partial<RunLimits> = {}): RunLimits {
-  return {
-    timeoutMs: 10_000,
-    memoryLimitMb: 512,
-    cpuLimit: 1,
-    tempStorageMb: 16,
-    maxOutputBytes: 64 * 1024,
-    enableNetworking: false,
-    ...overrides,
-  };
-}
+/** Test run limits (one builder for every suite). */
+export const limits = buildRunLimits;
 
 /** Host pids whose command line contains `marker` (the executor's own processes never do). */
 export function processesWithMarker(marker: string): number[] {

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuestion } from '../../../plugins/parse/question-parser.js';
-import type { Problem } from '../../../plugins/problem.js';
+import { declineOf, problemOf } from '../../helpers/parse-question.js';
 
-function problemOf(question: string): Problem {
-  const result = parseQuestion(question);
-  if (result.kind !== 'understood') throw new Error(`declined: ${result.reason}`);
-  return result.output.problem;
-}
-
-function declineOf(question: string): string {
-  const result = parseQuestion(question);
-  if (result.kind !== 'declined') throw new Error(`answered: ${JSON.stringify(result.output.problem)}`);
-  return result.reason;
-}
 
 describe('parseQuestion', () => {
   describe('binomial', () => {
