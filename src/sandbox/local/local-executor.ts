@@ -537,11 +537,15 @@ export class LocalExecutor implements SandboxExecutor {
         nofile: RLIMIT_NOFILE,
         nproc,
       };
-      let run: LauncherRun;
+      let run: LauncherRun & { refused?: boolean };
       try {
         run = await zygote.run(job, { timeoutMs: limits.timeoutMs, maxOutputBytes: limits.maxOutputBytes, signal });
       } catch (e) {
         log.warn({ err: e }, 'warm interpreter refused a job; running cold');
+        return undefined;
+      }
+      if (run.refused) {
+        log.warn({ reason: zygote.retiredBecause }, 'warm interpreter retired before starting the job; running cold');
         return undefined;
       }
       if (run.childError) {

@@ -71,6 +71,8 @@ interface StreamCapture {
 
 interface PendingJob {
   id: string;
+  /** The zygote left before starting this job (it could not clean up after the previous one). */
+  refused: boolean;
   out: StreamCapture;
   err: StreamCapture;
   truncated: boolean;
@@ -150,13 +152,16 @@ export class ZygoteProcess {
     return Buffer.concat(this.stray).toString('utf8');
   }
 
-  /** Runs one job; the promise never rejects (a lost zygote gives a run without an exit report). */
-  run(job: ZygoteJob, o: ZygoteJobOptions): Promise<LauncherRun> {
+  /**
+   * Runs one job; the promise never rejects (a lost zygote gives a run without an exit report).
+   * `refused: true` means the job never started (the zygote retired first): run it elsewhere.
+   */
+  run(job: ZygoteJob, o: ZygoteJobOptions): Promise<LauncherRun & { refused?: boolean }> {
     if (this.state !== 'idle' || this.pending) throw new Error(`zygote is ${this.state}`);
     this.state = 'busy';
     const killGraceMs = o.killGraceMs ?? 1000;
     const drainMs = o.drainMs ?? 500;
-    return new Promise<LauncherRun>((resolve) => {
+    return new Promise<LauncherRun & { refused?: boolean }>((resolve) => {
       let deadline: NodeJS.Timeout | undefined;
       let hardTimer: NodeJS.Timeout | undefined;
       let drainTimer: NodeJS.Timeout | undefined;
@@ -176,6 +181,7 @@ export class ZygoteProcess {
         out: { chunks: [], size: 0, received: 0, tail: Buffer.alloc(0) },
         err: { chunks: [], size: 0, received: 0, tail: Buffer.alloc(0) },
         truncated: false,
+        refused: false,
         hardKilled: false,
         t0: performance.now(),
         maxOutputBytes: o.maxOutputBytes,
@@ -201,6 +207,11 @@ export class ZygoteProcess {
           if (this.state === 'busy') {
             this.state = 'idle';
             this.idleSince = performance.now();
+          }
+          if (pending.refused) {
+            resolve({ refused: true, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), truncated: false, started: false, hardKilled: false, processExitCode: null, processSignal: null, wallMs: performance.now() - pending.t0 });
+            this.onChange(this);
+            return;
           }
           resolve({
             stdout: this.jobOutput(pending.out, r?.nonce, pending.maxOutputBytes),
@@ -319,6 +330,16 @@ export class ZygoteProcess {
       } else if (ev.event === 'exit' && this.pending && ev.id === this.pending.id && !this.pending.report) {
         this.pending.report = ev as unknown as ExitReport;
         this.pending.onReport();
+      } else if (ev.event === 'retire') {
+        // Sent after a job's exit report: the zygote takes no more jobs and exits. A job already
+        // sent to it was never started.
+        const reason = `retired itself: ${String(ev.reason)}`;
+        const p = this.pending;
+        this.retire(reason);
+        if (p && !p.report) {
+          p.refused = true;
+          p.finish();
+        }
       } else if (ev.event === 'fatal') {
         this.retire(`failed: ${String(ev.message)}`);
       } else {

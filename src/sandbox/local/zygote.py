@@ -151,17 +151,19 @@ class Zygote:
     def prefork(self):
         spec_r, spec_w = os.pipe()
         status_r, status_w = os.pipe()
+        workdir = os.path.join(self.job_root, "job-%d" % (self.seq + 1))
         pid = os.fork()
         if pid == 0:
             os.close(spec_w)
             os.close(status_r)
-            self.child_main(spec_r, status_w)  # never returns
+            self.child_main(spec_r, status_w, workdir)  # never returns
         os.close(spec_r)
         os.close(status_w)
-        self.child = (pid, os.pidfd_open(pid), spec_w, status_r)
+        self.child = (pid, os.pidfd_open(pid), spec_w, status_r, workdir)
 
-    def child_main(self, spec_r, status_w):
-        """Pre-forked job process: waits for its job, then sets up limits and runs it."""
+    def child_main(self, spec_r, status_w, workdir):
+        """Pre-forked job process: prepares what does not depend on the job (its folder, environment,
+        signal mask, random state) while it waits, then applies the job's limits and runs it."""
         try:
             os.setsid()
             launcher.prctl(launcher.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -171,6 +173,7 @@ class Zygote:
             os.dup2(devnull, 0)
             os.close(devnull)
             os.close(REPORT_FD)
+            self.prepare(workdir)
             prefault()
             chunks = []
             while True:
@@ -182,6 +185,8 @@ class Zygote:
             if not chunks:
                 os._exit(0)  # the zygote is going away
             spec = json.loads(b"".join(chunks))
+            if spec["workdir"] != workdir:
+                raise RuntimeError("job folder mismatch: %s != %s" % (spec["workdir"], workdir))
             self.setup_job(spec)
         except BaseException as e:  # noqa: BLE001 - trusted setup failed: tell the zygote
             try:
@@ -194,25 +199,41 @@ class Zygote:
         os.closerange(3, 65536)  # the status pipe too: EOF tells the zygote the job started
         run_program(spec["path"])
 
+    def prepare(self, workdir):
+        """The job-independent part of a job's set-up, done before the job arrives."""
+        os.mkdir(workdir, 0o700)
+        if self.uid is not None:
+            os.chown(workdir, self.uid, self.gid)
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        launcher.prctl(launcher.PR_SET_NO_NEW_PRIVS, 1)
+        os.chdir(workdir)
+        env = dict(self.base_env)
+        for key in self.env_dir_keys:
+            env[key] = workdir
+        env["PWD"] = workdir
+        os.environ.clear()
+        os.environ.update(env)
+        sys.path[:] = self.base_path
+        sys.stdout, sys.stderr = self.real_stdout, self.real_stderr
+        if "numpy.random" in sys.modules:
+            sys.modules["numpy.random"].seed()  # the legacy global generator was seeded in the zygote
+
     def setup_job(self, spec):
+        """The job's own set-up: its program, its limits, then the drop to the job's uid."""
         cfg = self.cfg
         workdir = spec["workdir"]
         with open(spec["file"], "rb") as f:
             source = f.read()
-        os.mkdir(workdir, 0o700)
         program = os.path.join(workdir, "main.py")
         fd = os.open(program, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o444)
         try:
             write_all(fd, source)
         finally:
             os.close(fd)
-        if self.uid is not None:
-            os.chown(workdir, self.uid, self.gid)
         nproc = spec.get("nproc")
         if nproc is not None and cfg.get("nprocRelative") == "1":
             nproc += launcher.count_tasks_of(self.uid if self.uid is not None else os.getuid())
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_AS, (spec["as"], spec["as"]))
         resource.setrlimit(resource.RLIMIT_CPU, (spec["cpu"], spec["cpu"] + 1))
         resource.setrlimit(resource.RLIMIT_FSIZE, (spec["fsize"], spec["fsize"]))
@@ -225,31 +246,21 @@ class Zygote:
             os.setgroups([])
             os.setresgid(self.gid, self.gid, self.gid)
             os.setresuid(self.uid, self.uid, self.uid)
-        launcher.prctl(launcher.PR_SET_NO_NEW_PRIVS, 1)
         launcher.prctl(PR_SET_DUMPABLE, 1)  # like a freshly exec'd program: its own /proc is its own
-        os.chdir(workdir)
-        env = dict(self.base_env)
-        for key in self.env_dir_keys:
-            env[key] = workdir
-        env["PWD"] = workdir
-        os.environ.clear()
-        os.environ.update(env)
-        sys.path[:] = self.base_path
-        sys.stdout, sys.stderr = self.real_stdout, self.real_stderr
         spec["path"] = program
 
     # --- one job ----------------------------------------------------------------------------
 
     def run_job(self, msg):
-        self.seq += 1
         job_id = msg["id"]
-        spec = dict(msg)
-        spec["file"] = os.path.join(self.in_root, msg["file"])
-        spec["workdir"] = os.path.join(self.job_root, "job-%d" % self.seq)
         if self.child is None:
             self.prefork()
-        pid, pidfd, spec_w, status_r = self.child
+        pid, pidfd, spec_w, status_r, workdir = self.child
         self.child = None
+        self.seq += 1
+        spec = dict(msg)
+        spec["file"] = os.path.join(self.in_root, msg["file"])
+        spec["workdir"] = workdir
         t0 = time.monotonic()
         try:
             write_all(spec_w, json.dumps(spec).encode())
@@ -305,7 +316,6 @@ class Zygote:
         marker = MARKER_PREFIX + nonce.encode() + b"\n"
         write_all(1, marker)
         write_all(2, marker)
-        files_clean = self.wipe(spec["workdir"])
         report({
             "event": "exit",
             "id": job_id,
@@ -319,10 +329,17 @@ class Zygote:
             "killedBy": killed_by,
             "leftovers": leftovers,
             "childError": child_error.decode("utf-8", "replace") or None,
-            "healthy": clean and files_clean,
+            "healthy": clean,
             "rssKb": rss_kb(),
         })
-        return clean and files_clean
+        if not clean:
+            return False
+        # The files go after the report (off the run's clock) but before the next job is read: a
+        # zygote that cannot remove them says so and leaves, refusing any job already sent.
+        if not self.wipe(spec["workdir"]):
+            report({"event": "retire", "reason": "could not remove the files of a job"})
+            return False
+        return True
 
     def read_control(self):
         try:
@@ -421,7 +438,7 @@ class Zygote:
 
     def shutdown(self):
         if self.child is not None:
-            pid, pidfd, spec_w, status_r = self.child
+            pid, pidfd, spec_w, status_r, _ = self.child
             os.close(spec_w)
             self.kill_group(pid)
         self.sweep()
@@ -515,8 +532,6 @@ def run_program(path):
     sys.modules["__main__"] = main
     sys.argv = [path]
     sys.orig_argv = [sys.executable, "-I", "-B", path]
-    if "numpy.random" in sys.modules:
-        sys.modules["numpy.random"].seed()  # the legacy global generator was seeded in the zygote
     code = 0
     try:
         with open(path, "rb") as f:
