@@ -69,6 +69,7 @@ export async function benchLocalExecutor(): Promise<BenchRow[]> {
       }
     }
     rows.push(...(await benchWarmPool(python, dir, logger, baseConfig.python.executable)));
+    rows.push(...(await benchWarmPool(python, dir, logger, baseConfig.python.executable, true)));
     return rows;
   } finally {
     await Promise.all([...executors.values()].map((e) => e.close()));
@@ -98,13 +99,15 @@ const WARM_PROGRAMS = [
 ];
 
 /**
- * Warm pool rows (bubblewrap, the default pool of RK_POOL_SIZE=2 with its default pre-imports),
+ * Warm pool rows (bubblewrap, the default tiers: RK_POOL_SIZE=2 full and RK_POOL_LIGHT_SIZE=2
+ * light interpreters with their default pre-imports; `fullOnly` turns the light tier off),
  * sequential runs through `run()`, beside a cold `python3 -I -B file` of the same program spawned
  * in the same process: the naive way, which pays interpreter start and imports every time.
  */
-async function benchWarmPool(python: string, dir: string, logger: Logger, pythonCommand: string): Promise<BenchRow[]> {
+async function benchWarmPool(python: string, dir: string, logger: Logger, pythonCommand: string, fullOnly = false): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const executor = new LocalExecutor(loadConfig({ env: { RK_PYTHON: pythonCommand, RK_ISOLATION: 'bubblewrap', RK_POOL_FALLBACK: 'wait' } }), logger);
+  const env = { RK_PYTHON: pythonCommand, RK_ISOLATION: 'bubblewrap', RK_POOL_FALLBACK: 'wait', ...(fullOnly ? { RK_POOL_LIGHT_SIZE: '0' } : {}) };
+  const executor = new LocalExecutor(loadConfig({ env }), logger);
   try {
     const t0 = performance.now();
     await executor.warmUp();
@@ -114,28 +117,30 @@ async function benchWarmPool(python: string, dir: string, logger: Logger, python
       console.warn(`bench local-executor: warm pool unavailable (${JSON.stringify(pool)}); warm rows skipped`);
       return rows;
     }
-    for (const program of WARM_PROGRAMS) {
+    for (const program of fullOnly ? WARM_PROGRAMS.slice(0, 1) : WARM_PROGRAMS) {
       const file = join(dir, 'main.py');
       writeFileSync(file, program.code);
       const baseline = await measure(() => spawnPython(python, file), { runs: program.baselineRuns, warmup: 1 });
       let warmRuns = 0;
       let memoryMb = 0;
+      const tiers = new Set<string>();
       const timing = await measure(async () => {
         const r = await executor.run({ code: program.code, limits: LIMITS });
         if (r.status !== 'completed') throw new Error(`bench program ${r.status}: ${r.stderr.slice(0, 300)}`);
         if (r.metadata.warm) warmRuns++;
+        tiers.add(r.metadata.warmTier ?? 'cold');
         memoryMb = r.resourceUsage.memoryUsageMb;
       }, { runs: program.runs, warmup: program.warmup });
       rows.push({
         group: 'local-executor',
-        scenario: `${program.scenario} (bubblewrap, warm pool)`,
+        scenario: `${program.scenario} (bubblewrap, warm pool${fullOnly ? ', full tier only' : ''})`,
         runs: timing.runs,
         medianMs: timing.medianMs,
         p95Ms: timing.p95Ms,
         p99Ms: timing.p99Ms,
         baseline: { scenario: 'python3 -I -B file (spawn, same imports)', medianMs: baseline.medianMs, p95Ms: baseline.p95Ms },
         speedup: round(baseline.medianMs / timing.medianMs),
-        extra: { warmRunsIncludingWarmup: warmRuns, poolSize: pool.size, warmUpMs: round(warmUpMs), lastPeakRssMb: memoryMb },
+        extra: { tier: [...tiers].join('+'), warmRunsIncludingWarmup: warmRuns, poolSize: pool.size, warmUpMs: round(warmUpMs), lastPeakRssMb: memoryMb },
       });
     }
     return rows;

@@ -46,6 +46,8 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_MAX_PROCESSES', 'local.maxProcesses', 'int'],
   ['RK_POOL_SIZE', 'local.poolSize', 'int'],
   ['RK_POOL_PREIMPORT', 'local.poolPreimport', 'list'],
+  ['RK_POOL_LIGHT_SIZE', 'local.poolLightSize', 'int'],
+  ['RK_POOL_LIGHT_PREIMPORT', 'local.poolLightPreimport', 'list'],
   ['RK_POOL_RECYCLE_JOBS', 'local.poolRecycleJobs', 'int'],
   ['RK_POOL_FALLBACK', 'local.poolFallback', 'string'],
   ['RK_POOL_MAX_GROWTH_MB', 'local.poolMaxGrowthMb', 'int'],

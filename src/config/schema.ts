@@ -76,11 +76,22 @@ export const configSchema = z.object({
       /** `RK_MAX_PROCESSES`: process/thread cap inside a run. */
       maxProcesses: z.number().int().min(1).max(4096).default(64),
       /** `RK_POOL_SIZE`: warm interpreters (0 disables the warm pool). */
-      poolSize: z.number().int().min(0).max(64).default(2),
+      poolSize: z.number().int().min(0).max(32).default(2),
       /** `RK_POOL_PREIMPORT`: modules imported by warm interpreters before forking jobs. */
       poolPreimport: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/)).default(['numpy', 'scipy', 'scipy.stats', 'scipy.special', 'json', 'math']),
+      /**
+       * `RK_POOL_LIGHT_SIZE`: warm interpreters of the light tier, which pre-import only cheap standard
+       * modules (`RK_POOL_LIGHT_PREIMPORT`). Programs that import nothing from the full tier's heavy
+       * modules (numpy, scipy, other third-party packages) run there: forking a ~15 MB interpreter
+       * costs a fraction of forking one with numpy and scipy loaded. 0 disables the tier.
+       */
+      poolLightSize: z.number().int().min(0).max(32).default(2),
+      /** `RK_POOL_LIGHT_PREIMPORT`: modules the light tier imports before forking jobs. */
+      poolLightPreimport: z
+        .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/))
+        .default(['json', 'math', 'random', 'statistics', 'itertools', 'functools', 'collections', 'dataclasses', 'typing', 'fractions', 'decimal']),
       /** `RK_POOL_RECYCLE_JOBS`: replace a warm interpreter after this many jobs. */
-      poolRecycleJobs: z.number().int().min(1).default(500),
+      poolRecycleJobs: z.number().int().min(1).default(5000),
       /**
        * `RK_POOL_FALLBACK`: when no warm interpreter is free, `wait` queues for one (a few ms; cold
        * while the pool is still warming up or down); `cold` starts a fresh interpreter at once

@@ -104,6 +104,7 @@ export const wireExecutionResultSchema = z
         streams_merged: z.boolean(),
         cache: z.enum(['hit', 'miss']).optional(),
         reason: z.string().optional(),
+        warm_tier: z.enum(['full', 'light']).optional().describe('warm interpreter tier that ran the program (absent: a cold interpreter)'),
       })
       .strict(),
     violations: z.array(wireViolationSchema).optional(),

@@ -80,6 +80,7 @@ export interface WireExecutionResult {
     streams_merged: boolean;
     cache?: string;
     reason?: string;
+    warm_tier?: 'full' | 'light';
   };
   violations?: WireViolation[];
 }
@@ -104,6 +105,7 @@ export function executionToWire(r: ExecutionResult): WireExecutionResult {
       streams_merged: r.metadata.streamsMerged,
       ...(r.metadata.cache ? { cache: r.metadata.cache } : {}),
       ...(r.metadata.reason ? { reason: r.metadata.reason } : {}),
+      ...(r.metadata.warmTier ? { warm_tier: r.metadata.warmTier } : {}),
     },
     ...(r.violations ? { violations: r.violations.map((v: Violation) => ({ ...v })) } : {}),
   };

@@ -58,6 +58,8 @@ export interface ExecutionMetadata {
   pythonVersion?: string;
   /** Ran in a warm pooled interpreter (forked from a pre-imported zygote) rather than a cold one. */
   warm?: boolean;
+  /** Which warm tier ran it: `full` (numpy and scipy imported) or `light` (standard modules only). */
+  warmTier?: 'full' | 'light';
 }
 
 /** Result of running a program (mirrors the seed's `/execute` response). */

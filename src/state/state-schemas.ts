@@ -40,6 +40,7 @@ export const executionResultSchema = z.object({
     reason: z.string().optional(),
     pythonVersion: z.string().optional(),
     warm: z.boolean().optional(),
+    warmTier: z.enum(['full', 'light']).optional(),
   }),
   violations: z.array(violationSchema).optional(),
 });

@@ -7,8 +7,6 @@ export const SANDBOX_PATHS = {
   program: '/sandbox/main.py',
   launcher: '/run/rk/launcher.py',
   zygote: '/run/rk/zygote.py',
-  /** A warm zygote's inbox: programs the service hands it, read-only. */
-  inbox: '/run/rk/in',
 } as const;
 
 export interface BwrapCommandOptions {
@@ -21,10 +19,9 @@ export interface BwrapCommandOptions {
   /** Host path of the program file, bound read-only as `/sandbox/main.py` (cold runs). */
   programPath?: string;
   /**
-   * A warm pool's zygote instead of a single program: its script and inbox folder are bound
-   * read-only and the zygote runs instead of the launcher; everything else is the same sandbox.
+   * A warm pool's zygote instead of a single program: its script is bound read-only and the zygote runs instead of the launcher; everything else is the same sandbox.
    */
-  zygote?: { scriptPath: string; inboxPath: string };
+  zygote?: { scriptPath: string };
   /** Size of each private tmpfs (`/sandbox`, `/tmp`, `/dev/shm`), MiB. */
   tempStorageMb: number;
   enableNetworking: boolean;
@@ -88,7 +85,6 @@ export function buildBwrapArgs(o: BwrapCommandOptions): string[] {
   a.push('--ro-bind', o.launcherPath, SANDBOX_PATHS.launcher);
   if (o.zygote) {
     a.push('--ro-bind', o.zygote.scriptPath, SANDBOX_PATHS.zygote);
-    a.push('--ro-bind', o.zygote.inboxPath, SANDBOX_PATHS.inbox);
   }
   a.push('--proc', '/proc', '--dev', '/dev');
   const size = String(o.tempStorageMb * 1024 * 1024);

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,9 @@ import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { type IsolationProbeResult, type LocalIsolation, findBwrap, probeIsolation, uidCanReach } from './isolation-probe.js';
 import { type LauncherHandle, type LauncherRun, startLauncher } from './launcher-process.js';
 import { type PythonRuntime, resolvePythonRuntime } from './python-runtime.js';
-import { WarmPool } from './warm-pool.js';
-import { type ZygoteJob, ZygoteProcess, type ZygoteSpawnSpec } from './zygote-process.js';
+import { type TierModules, TierRouter } from './pool-routing.js';
+import { WarmPool, type WarmPoolStatus, type ZygoteLease } from './warm-pool.js';
+import { type ZygoteJob, ZygoteProcess, type ZygoteReady, type ZygoteSpawnSpec } from './zygote-process.js';
 
 /**
  * RLIMIT_AS = memoryLimitMb + this. Measured: python 3.11 with numpy 2.4 + scipy.stats imported
@@ -48,6 +49,16 @@ const LANDLOCK_READ = [
   '/usr', '/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32',
   '/etc/ld.so.cache', '/etc/alternatives', '/etc/localtime', '/etc/matplotlibrc', '/dev/urandom', '/dev/zero',
 ];
+
+type TierName = 'full' | 'light';
+
+/** One warm tier: its pool, its pre-imports, and where its slots sit in the uid block and work folder. */
+interface PoolTier {
+  name: TierName;
+  pool: WarmPool;
+  preimport: readonly string[];
+  slotOffset: number;
+}
 
 interface Readiness {
   runtime: PythonRuntime | null;
@@ -85,7 +96,9 @@ export class LocalExecutor implements SandboxExecutor {
   private rootDir?: Promise<string>;
   private closed = false;
   private meanRunMs = 1000;
-  private pool?: WarmPool;
+  /** Warm tiers (RK_POOL_SIZE full, RK_POOL_LIGHT_SIZE light), created once the isolation probe chose a layer. */
+  private tiers: PoolTier[] = [];
+  private routing?: { full?: ZygoteReady; light?: ZygoteReady; router: TierRouter };
   /** Runs that could have gone warm but went cold (no free or no working zygote). */
   private coldFallbacks = 0;
 
@@ -165,7 +178,8 @@ export class LocalExecutor implements SandboxExecutor {
         runUid: this.runUid(ready, layer),
         /** RLIMIT_NPROC is in force (the kernel ignores it for uid 0). */
         processCap: layer !== null && this.runUid(ready, layer) !== 0,
-        pool: this.pool ? { ...this.pool.status(), coldFallbacks: this.coldFallbacks } : { size: 0, warm: 0, busy: 0, jobsRun: 0, recycled: 0 },
+        pool: this.tierStatus('full'),
+        lightPool: this.tierStatus('light'),
       },
     };
   }
@@ -186,7 +200,7 @@ export class LocalExecutor implements SandboxExecutor {
    */
   async warmUp(): Promise<void> {
     await this.ensureReady();
-    await this.pool?.warm();
+    await Promise.all(this.tiers.map((t) => t.pool.warm()));
   }
 
   async close(): Promise<void> {
@@ -199,7 +213,7 @@ export class LocalExecutor implements SandboxExecutor {
     // it so that nothing it creates outlives close(). It creates no pool once closed.
     const probeThenPool = async (): Promise<void> => {
       await this.ready;
-      await this.pool?.close();
+      await Promise.all(this.tiers.map((t) => t.pool.close()));
     };
     await Promise.allSettled([...running.map((h) => h.done), probeThenPool()]);
     if (this.rootDir) await rm(await this.rootDir, { recursive: true, force: true }).catch(() => undefined);
@@ -294,17 +308,26 @@ export class LocalExecutor implements SandboxExecutor {
     if (!chosen) this.log.error({ isolation: this.config.local.isolation, failures }, 'requested isolation does not work');
     else if (chosen !== 'bubblewrap') this.log.warn({ isolation: chosen, failures }, 'bubblewrap unavailable; local runs use a weaker isolation layer');
     else this.log.info({ isolation: chosen, python: runtime.executable, version: runtime.version }, 'local executor ready');
-    if (chosen && this.config.local.poolSize > 0 && !this.closed && !(chosen === 'process' && this.config.local.requireIsolation)) {
-      this.pool = new WarmPool({
-        size: this.config.local.poolSize,
-        recycleJobs: this.config.local.poolRecycleJobs,
-        maxGrowthMb: this.config.local.poolMaxGrowthMb,
-        // Leave a core for the runs that go cold while the pool warms up.
-        startConcurrency: Math.max(1, cpus().length - 1),
-        log: this.log,
-        start: (slot, poolId, onChange) => this.startZygote(ready, runtime, chosen, slot, poolId, onChange),
-      });
-      this.pool.start();
+    if (chosen && !this.closed && !(chosen === 'process' && this.config.local.requireIsolation)) {
+      const local = this.config.local;
+      let slotOffset = 0;
+      for (const [name, size, preimport] of [['full', local.poolSize, local.poolPreimport], ['light', local.poolLightSize, local.poolLightPreimport]] as const) {
+        if (size === 0) continue;
+        const offset = slotOffset;
+        slotOffset += size;
+        const pool = new WarmPool({
+          size,
+          recycleJobs: local.poolRecycleJobs,
+          maxGrowthMb: local.poolMaxGrowthMb,
+          // Leave a core for the runs that go cold while the full tier imports numpy and scipy.
+          startConcurrency: name === 'full' ? Math.max(1, cpus().length - 1) : 1,
+          log: this.log.child({ tier: name }),
+          start: (slot, poolId, onChange) => this.startZygote(ready, runtime, chosen, offset + slot, preimport, poolId, onChange),
+        });
+        this.tiers.push({ name, pool, preimport, slotOffset: offset });
+      }
+      // The light tier is ready in tens of milliseconds: start it first.
+      for (const t of [...this.tiers].reverse()) t.pool.start();
     }
     return ready;
   }
@@ -346,14 +369,14 @@ export class LocalExecutor implements SandboxExecutor {
     signal: AbortSignal | undefined, runId: string,
   ): Promise<ExecutionResult> {
     const log = this.log.child({ runId, isolation: layer });
-    if (this.pool && this.warmEligible(limits)) {
-      const lease = this.config.local.poolFallback === 'wait' ? await this.pool.acquire(signal) : this.pool.tryAcquire();
-      if (lease) {
+    if (this.tiers.length > 0 && this.warmEligible(limits)) {
+      const got = await this.acquireWarm(code, signal);
+      if (got) {
         try {
-          const warm = await this.executeWarm(ready, lease.zygote, lease.slot, runtime, layer, code, limits, signal, runId, log);
+          const warm = await this.executeWarm(ready, got.lease.zygote, got.tier, runtime, layer, code, limits, signal, runId, log);
           if (warm) return warm;
         } finally {
-          lease.release();
+          got.lease.release();
         }
       }
       if (signal?.aborted) throw new KernelError('ABORTED', 'The run was cancelled before it started');
@@ -461,37 +484,33 @@ export class LocalExecutor implements SandboxExecutor {
     return this.config.sandbox.tempStorageMb;
   }
 
-  /** Folders of one pool slot: the inbox the service writes programs to, and (without bwrap) the jobs' root. */
-  private async slotDirs(slot: number): Promise<{ inbox: string; jobs: string }> {
-    const root = await this.workRoot();
-    const inbox = join(root, `pool-${slot}-in`);
-    const jobs = join(root, `pool-${slot}-jobs`);
-    await rm(inbox, { recursive: true, force: true });
+  /** The jobs' root of one pool slot without bwrap (with bwrap, the sandbox's private tmpfs). */
+  private async slotJobsDir(slot: number): Promise<string> {
+    const jobs = join(await this.workRoot(), `pool-${slot}-jobs`);
     await rm(jobs, { recursive: true, force: true });
-    await mkdir(inbox, { mode: 0o700 });
     await mkdir(jobs, { mode: 0o711 }); // the dropped uid traverses it to its job folder
     await chmod(jobs, 0o711);
-    return { inbox, jobs };
+    return jobs;
   }
 
   /** Starts the zygote of a pool slot inside the same isolation layer a cold run gets. */
   private async startZygote(
-    ready: Readiness, runtime: PythonRuntime, layer: LocalIsolation, slot: number, poolId: string, onChange: (z: ZygoteProcess) => void,
+    ready: Readiness, runtime: PythonRuntime, layer: LocalIsolation, slot: number, preimport: readonly string[], poolId: string,
+    onChange: (z: ZygoteProcess) => void,
   ): Promise<ZygoteProcess> {
-    const { inbox, jobs } = await this.slotDirs(slot);
     const pyBin = runtime.executable.slice(0, runtime.executable.lastIndexOf('/'));
-    const common = { preimport: this.config.local.poolPreimport, pool: poolId, slot };
+    const common = { preimport, pool: poolId, slot };
     let spec: ZygoteSpawnSpec;
     if (layer === 'bubblewrap') {
       const zygoteArgs = launcherArgv({
-        ...common, jobRoot: SANDBOX_PATHS.workdir, inRoot: SANDBOX_PATHS.inbox, wipe: ['/tmp', '/dev/shm'], pidns: true,
+        ...common, jobRoot: SANDBOX_PATHS.workdir, wipe: ['/tmp', '/dev/shm'], pidns: true,
         uid: this.isRoot ? this.uidBlock + slot : null, gid: this.isRoot ? this.uidBlock + slot : null, nprocRelative: false, landlock: false, envDirKeys: ['HOME'],
       });
       spec = {
         command: ready.bwrapPath!,
         args: buildBwrapArgs({
           pythonRoots: runtime.installRoots, pythonExecutable: runtime.executable, launcherPath: launcherPath(),
-          zygote: { scriptPath: zygotePath(), inboxPath: inbox }, tempStorageMb: this.poolTempStorageMb(), enableNetworking: false,
+          zygote: { scriptPath: zygotePath() }, tempStorageMb: this.poolTempStorageMb(), enableNetworking: false,
           unprivileged: !this.isRoot, env: programEnv(pyBin, SANDBOX_PATHS.workdir, '/tmp'), launcherArgs: zygoteArgs,
         }),
         env: { PATH: '/usr/bin:/bin' },
@@ -500,8 +519,9 @@ export class LocalExecutor implements SandboxExecutor {
     } else {
       const uid = this.isRoot ? ready.fallbackUid : null;
       const landlock = layer === 'landlock';
+      const jobs = await this.slotJobsDir(slot);
       const zygoteArgs = launcherArgv({
-        ...common, jobRoot: jobs, inRoot: inbox, wipe: [], pidns: false, uid, gid: uid, nprocRelative: !this.isRoot, landlock,
+        ...common, jobRoot: jobs, wipe: [], pidns: false, uid, gid: uid, nprocRelative: !this.isRoot, landlock,
         landlockRead: landlock ? [...runtime.installRoots, ...LANDLOCK_READ] : [], landlockNet: false,
         envDirKeys: ['HOME', 'TMPDIR', 'MPLCONFIGDIR'],
       });
@@ -515,66 +535,103 @@ export class LocalExecutor implements SandboxExecutor {
     return new ZygoteProcess(spec, onChange);
   }
 
-  private async executeWarm(
-    ready: Readiness, zygote: ZygoteProcess, slot: number, runtime: PythonRuntime, layer: LocalIsolation, code: string, limits: RunLimits,
-    signal: AbortSignal | undefined, runId: string, log: Logger,
-  ): Promise<ExecutionResult | undefined> {
-    const root = await this.workRoot();
-    const file = `${runId}.py`;
-    const path = join(root, `pool-${slot}-in`, file);
-    // Synchronous on purpose: a few KB to a private folder takes microseconds, while a round trip
-    // through libuv's thread pool costs more than the whole warm job on a busy machine.
-    writeFileSync(path, code, { mode: 0o600 });
-    try {
-      const cpuLimitS = Math.ceil((limits.timeoutMs / 1000) * Math.max(1, limits.cpuLimit)) + 1;
-      // As for cold runs: the kernel ignores RLIMIT_NPROC for uid 0, so it is not set then (and reported).
-      const nproc = this.runUid(ready, layer) === 0 ? null : this.config.local.maxProcesses;
-      const job: ZygoteJob = {
-        id: runId, file, timeoutMs: limits.timeoutMs,
-        as: (limits.memoryLimitMb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024,
-        cpu: cpuLimitS,
-        fsize: limits.tempStorageMb * 1024 * 1024,
-        nofile: RLIMIT_NOFILE,
-        nproc,
-      };
-      let run: LauncherRun & { refused?: boolean };
-      try {
-        run = await zygote.run(job, { timeoutMs: limits.timeoutMs, maxOutputBytes: limits.maxOutputBytes, signal });
-      } catch (e) {
-        log.warn({ err: e }, 'warm interpreter refused a job; running cold');
-        return undefined;
-      }
-      if (run.refused) {
-        log.warn({ reason: zygote.retiredBecause }, 'warm interpreter retired before starting the job; running cold');
-        return undefined;
-      }
-      if (run.childError) {
-        // The zygote could not set the job up (before any of its code ran): retire it, run cold.
-        log.warn({ childError: run.childError }, 'warm interpreter failed to start a job; running cold');
-        zygote.retire(`job setup failed: ${run.childError}`);
-        return undefined;
-      }
-      if (run.hardKilled || (!run.exit && !run.childError && run.killReason === undefined)) {
-        log.warn({ reason: zygote.retiredBecause }, 'warm interpreter lost during a job');
-      }
-      if (!run.exit && run.killReason === undefined && !run.childError) {
-        // The zygote died under the job (it may have killed it): a status, never an exception.
-        return this.toResult({ ...run, started: true, killReason: undefined }, layer, runtime, runId, cpuLimitS, log, true, 'warm_sandbox_lost');
-      }
-      return this.toResult(run, layer, runtime, runId, cpuLimitS, log, true);
-    } finally {
-      rmSync(path, { force: true });
+  /**
+   * A warm interpreter for this program: one of the tier it wants (see TierRouter), or for a program
+   * the light tier can run, an idle full-tier one rather than none. Waits (RK_POOL_FALLBACK=wait)
+   * only on the wanted tier, and only while it is healthy; undefined means run cold.
+   */
+  private async acquireWarm(code: string, signal: AbortSignal | undefined): Promise<{ tier: PoolTier; lease: ZygoteLease } | undefined> {
+    const full = this.tiers.find((t) => t.name === 'full');
+    const light = this.tiers.find((t) => t.name === 'light');
+    let order: PoolTier[];
+    if (!full || !light) order = this.tiers;
+    else if (this.router().wantsFull(code)) order = full.pool.healthy() ? [full] : [light];
+    else order = light.pool.healthy() ? [light, full] : [full];
+    for (const tier of order) {
+      const lease = tier.pool.tryAcquire();
+      if (lease) return { tier, lease };
     }
+    if (this.config.local.poolFallback !== 'wait') return undefined;
+    const lease = await order[0].pool.acquire(signal);
+    return lease ? { tier: order[0], lease } : undefined;
+  }
+
+  /** The router for the tiers' current module sets (rebuilt when a tier reports new ones). */
+  private router(): TierRouter {
+    const full = this.tiers.find((t) => t.name === 'full');
+    const light = this.tiers.find((t) => t.name === 'light');
+    const fullReady = full?.pool.latestReady;
+    const lightReady = light?.pool.latestReady;
+    if (!this.routing || this.routing.full !== fullReady || this.routing.light !== lightReady) {
+      const modules = (tier: PoolTier | undefined, r: ZygoteReady | undefined): TierModules => ({
+        loaded: new Set(r?.modules ?? tier?.preimport ?? []),
+        stdlib: new Set(r?.stdlib ?? []),
+      });
+      this.routing = { full: fullReady, light: lightReady, router: new TierRouter(modules(full, fullReady), modules(light, lightReady)) };
+    }
+    return this.routing.router;
+  }
+
+  private tierStatus(name: TierName): Record<string, unknown> {
+    const tier = this.tiers.find((t) => t.name === name);
+    if (!tier) return { size: 0, warm: 0, busy: 0, jobsRun: 0, recycled: 0 };
+    const s: WarmPoolStatus = tier.pool.status();
+    return { ...s, preimport: tier.preimport, ...(name === 'full' ? { coldFallbacks: this.coldFallbacks } : {}) };
+  }
+
+  private async executeWarm(
+    ready: Readiness, zygote: ZygoteProcess, tier: PoolTier, runtime: PythonRuntime, layer: LocalIsolation, code: string,
+    limits: RunLimits, signal: AbortSignal | undefined, runId: string, log: Logger,
+  ): Promise<ExecutionResult | undefined> {
+    const cpuLimitS = Math.ceil((limits.timeoutMs / 1000) * Math.max(1, limits.cpuLimit)) + 1;
+    // As for cold runs: the kernel ignores RLIMIT_NPROC for uid 0, so it is not set then (and reported).
+    const nproc = this.runUid(ready, layer) === 0 ? null : this.config.local.maxProcesses;
+    const job: ZygoteJob = {
+      id: runId, source: wellFormed(code), timeoutMs: limits.timeoutMs,
+      as: (limits.memoryLimitMb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024,
+      cpu: cpuLimitS,
+      fsize: limits.tempStorageMb * 1024 * 1024,
+      nofile: RLIMIT_NOFILE,
+      nproc,
+    };
+    let run: LauncherRun & { refused?: boolean };
+    try {
+      run = await zygote.run(job, { timeoutMs: limits.timeoutMs, maxOutputBytes: limits.maxOutputBytes, signal });
+    } catch (e) {
+      log.warn({ err: e }, 'warm interpreter refused a job; running cold');
+      return undefined;
+    }
+    if (run.refused) {
+      log.warn({ reason: zygote.retiredBecause }, 'warm interpreter retired before starting the job; running cold');
+      return undefined;
+    }
+    if (run.childError) {
+      // The zygote could not set the job up (before any of its code ran): retire it, run cold.
+      log.warn({ childError: run.childError }, 'warm interpreter failed to start a job; running cold');
+      zygote.retire(`job setup failed: ${run.childError}`);
+      return undefined;
+    }
+    if (run.hardKilled || (!run.exit && !run.childError && run.killReason === undefined)) {
+      log.warn({ reason: zygote.retiredBecause }, 'warm interpreter lost during a job');
+    }
+    if (!run.exit && run.killReason === undefined && !run.childError) {
+      // The zygote died under the job (it may have killed it): a status, never an exception.
+      return this.toResult({ ...run, started: true, killReason: undefined }, layer, runtime, runId, cpuLimitS, log, tier.name, 'warm_sandbox_lost');
+    }
+    return this.toResult(run, layer, runtime, runId, cpuLimitS, log, tier.name);
   }
 
   private describePool(): string {
-    if (!this.pool) return this.config.local.poolSize > 0 ? 'warm pool: not started' : 'warm pool: disabled (RK_POOL_SIZE=0)';
-    const p = this.pool.status();
-    return `warm pool: ${p.warm}/${p.size} warm, ${p.busy} busy, ${p.jobsRun} jobs, ${p.recycled} replaced${p.lastError ? `, last error: ${p.lastError}` : ''}`;
+    const { poolSize, poolLightSize } = this.config.local;
+    if (this.tiers.length === 0) return poolSize + poolLightSize > 0 ? 'warm pool: not started' : 'warm pool: disabled (RK_POOL_SIZE=0, RK_POOL_LIGHT_SIZE=0)';
+    return this.tiers.map((t) => {
+      const p = t.pool.status();
+      return `warm ${t.name} tier: ${p.warm}/${p.size} warm, ${p.busy} busy, ${p.jobsRun} jobs, ${p.recycled} replaced${p.lastError ? `, last error: ${p.lastError}` : ''}`;
+    }).join('; ');
   }
 
   private toResult(
-    run: LauncherRun, layer: LocalIsolation, runtime: PythonRuntime, runId: string, cpuLimitS: number, log: Logger, warm = false, lostReason?: string,
+    run: LauncherRun, layer: LocalIsolation, runtime: PythonRuntime, runId: string, cpuLimitS: number, log: Logger, warm?: TierName, lostReason?: string,
   ): ExecutionResult {
     if (run.killReason === 'aborted') throw new KernelError('ABORTED', 'The run was cancelled by its AbortSignal and killed');
     const stderr = run.stderr.toString('utf8');
@@ -607,7 +664,7 @@ export class LocalExecutor implements SandboxExecutor {
         streamsMerged: false,
         ...(outcome.reason ? { reason: outcome.reason } : {}),
         pythonVersion: runtime.version,
-        ...(warm ? { warm: true } : {}),
+        ...(warm ? { warm: true, warmTier: warm } : {}),
       },
     };
   }
@@ -626,6 +683,11 @@ export class LocalExecutor implements SandboxExecutor {
     for (const [name, p] of Object.entries(ready.probe?.layers ?? {})) if (!p.ok) parts.push(`${name} unavailable: ${p.reason}`);
     return parts.join('; ');
   }
+}
+
+/** The text with lone surrogates replaced by U+FFFD, as writing it to a file in UTF-8 does. */
+function wellFormed(code: string): string {
+  return /[\uD800-\uDFFF]/.test(code) ? Buffer.from(code, 'utf8').toString('utf8') : code;
 }
 
 /** `key=value` arguments for launcher.py (lists newline-separated, booleans 0/1, null empty). */

@@ -75,6 +75,8 @@ export class WarmPool {
   private everWarm = false;
   /** The initial start of every slot (see `start()`). */
   private startingAll?: Promise<void>;
+  /** The ready report of the zygote that became ready last (what its jobs find imported). */
+  latestReady?: ZygoteReady;
 
   constructor(private readonly o: WarmPoolOptions) {
     this.slots = Array.from({ length: o.size }, () => ({ leased: false, failures: 0 }));
@@ -236,6 +238,7 @@ export class WarmPool {
         }
         const ready: ZygoteReady = await zygote.ready;
         slot.failures = 0;
+        this.latestReady = ready;
         if (ready.failed.length > 0) {
           this.failedImports = ready.failed;
           this.o.log.warn({ failed: ready.failed }, 'warm interpreter could not pre-import some modules (RK_POOL_PREIMPORT)');

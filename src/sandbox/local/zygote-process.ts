@@ -17,11 +17,11 @@ export interface ZygoteSpawnSpec {
   pidNamespace: boolean;
 }
 
-/** One job for a zygote: limits as the launcher takes them, and the program file name in its inbox. */
+/** One job for a zygote: limits as the launcher takes them, and the program itself. */
 export interface ZygoteJob {
   id: string;
-  /** File name inside the zygote's inbox folder. */
-  file: string;
+  /** The program text (well-formed UTF-16: lone surrogates replaced, as writing it to a file would). */
+  source: string;
   timeoutMs: number;
   as: number;
   cpu: number;
@@ -47,6 +47,10 @@ export interface ZygoteReady {
   failed: string[];
   rssKb: number;
   hugeKb: number;
+  /** Every module the zygote has imported (what a job finds in `sys.modules`). */
+  modules?: string[];
+  /** `sys.stdlib_module_names`. */
+  stdlib?: string[];
 }
 
 export type ZygoteState = 'starting' | 'idle' | 'busy' | 'dead';

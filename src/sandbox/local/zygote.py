@@ -6,10 +6,11 @@
 # the service directly; the zygote only writes an end marker there once every job process is dead.
 #
 # Protocol
-#   argv[1:] key=value: preimport, jobRoot, inRoot, wipe (newline lists), pidns (0/1), uid, gid
+#   argv[1:] key=value: preimport, jobRoot, wipe (newline lists), pidns (0/1), uid, gid
 #            (empty: keep), nprocRelative, landlock, landlockRead, landlockNet, envDirKeys.
 #   fd 0     control from the service, JSON lines:
-#            {"op":"run","id","file","timeoutMs","as","cpu","fsize","nofile","nproc"}
+#            {"op":"run","id","source","timeoutMs","as","cpu","fsize","nofile","nproc"} (source: the
+#            program text, so no file of the service's lies on a disk between the two)
 #            {"op":"kill","id"}        EOF: kill the job and exit.
 #   fd 1/2   the current job's stdout/stderr. After the job: MARKER_PREFIX + nonce + "\n" on each.
 #   fd 3     reports, JSON lines: ready, exit (with the nonce), fatal.
@@ -131,7 +132,6 @@ class Zygote:
     def __init__(self, cfg):
         self.cfg = cfg
         self.job_root = cfg["jobRoot"]
-        self.in_root = cfg["inRoot"]
         self.wipe_dirs = paths(cfg, "wipe")
         self.pidns = cfg.get("pidns") == "1"
         self.uid = optional_int(cfg, "uid") if os.getuid() == 0 else None
@@ -174,7 +174,6 @@ class Zygote:
             os.close(devnull)
             os.close(REPORT_FD)
             self.prepare(workdir)
-            prefault()
             chunks = []
             while True:
                 chunk = os.read(spec_r, 65536)
@@ -193,7 +192,7 @@ class Zygote:
                 os.write(status_w, ("%s: %s" % (type(e).__name__, e)).encode()[:2000])
             finally:
                 os._exit(127)
-        # CPU spent before the job (prefault, setup) is not the program's: the zygote subtracts it.
+        # CPU spent before the job (after-fork work, set-up) is not the program's: the zygote subtracts it.
         ru0 = resource.getrusage(resource.RUSAGE_SELF)
         os.write(status_w, b"%s %.6f %.6f\n" % (PRE_JOB_CPU_TAG, ru0.ru_utime, ru0.ru_stime))
         os.closerange(3, 65536)  # the status pipe too: EOF tells the zygote the job started
@@ -223,8 +222,7 @@ class Zygote:
         """The job's own set-up: its program, its limits, then the drop to the job's uid."""
         cfg = self.cfg
         workdir = spec["workdir"]
-        with open(spec["file"], "rb") as f:
-            source = f.read()
+        source = spec["source"].encode("utf-8")
         program = os.path.join(workdir, "main.py")
         fd = os.open(program, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o444)
         try:
@@ -259,7 +257,6 @@ class Zygote:
         self.child = None
         self.seq += 1
         spec = dict(msg)
-        spec["file"] = os.path.join(self.in_root, msg["file"])
         spec["workdir"] = workdir
         t0 = time.monotonic()
         try:
@@ -445,19 +442,6 @@ class Zygote:
         os._exit(0)
 
 
-def prefault():
-    """Touches, while the pre-forked child waits, what every job touches: the copy-on-write faults
-    of the compiler, the allocator, stdio and the environment happen off the job's clock. Leaves
-    no state behind (output goes to /dev/null, objects are dropped)."""
-    with open(os.devnull, "w") as sink:
-        scope = {"__builtins__": builtins, "sink": sink}
-        exec(compile("x = [str(i) * 2 for i in range(3000)]\nprint(1, len(x), file=sink)\n", "<warm>", "exec", dont_inherit=True), scope)
-    json.loads(json.dumps({"id": "x", "as": 1, "nproc": None}))
-    dict(os.environ)
-    resource.getrlimit(resource.RLIMIT_AS)
-    threading.active_count()
-
-
 def remove_tree(path):
     """Removes a file or folder without following links; makes folders the job locked writable."""
     try:
@@ -607,7 +591,13 @@ def main():
         huge_kb = collapse_heap()
     except Exception:  # noqa: BLE001 - an optimisation only
         huge_kb = 0
-    report({"event": "ready", "pid": os.getpid(), "importS": import_s, "failed": failed, "rssKb": rss_kb(), "hugeKb": huge_kb})
+    report({
+        "event": "ready", "pid": os.getpid(), "importS": import_s, "failed": failed, "rssKb": rss_kb(), "hugeKb": huge_kb,
+        # What a job finds already imported, and what is standard library: the service routes each
+        # program to the tier that has its imports.
+        "modules": sorted(m for m in sys.modules if not m.startswith("rk_")),
+        "stdlib": sorted(sys.stdlib_module_names),
+    })
     z.serve()
 
 

@@ -31,6 +31,14 @@ describe.each(MODES_AND_PATHS)('local executor basics (%s, %s)', (mode, path) =>
     expect(r.metadata.sandboxId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('runs non-ASCII source text byte for byte, and shows its lines in tracebacks', async () => {
+    const code = '# -*- coding: utf-8 -*-\ns = "héllo ✓ 𝔘 \u00e9"\nprint(s, len(s))\nraise RuntimeError("ünïcode ✗")\n';
+    const r = await run({ code, limits: limits() });
+    expect(r).toMatchObject({ status: 'failed', exitCode: 1, stdout: 'héllo ✓ 𝔘 é 11\n' });
+    expect(r.stderr).toContain('raise RuntimeError("ünïcode ✗")');
+    expect(r.stderr).toContain('RuntimeError: ünïcode ✗');
+  });
+
   it('reports a non-zero exit as failed with its code', async () => {
     const r = await run({ code: 'import sys\nsys.exit(3)\n', limits: limits() });
     expect(r).toMatchObject({ status: 'failed', exitCode: 3 });

@@ -15,19 +15,27 @@ export const MODES: readonly LocalIsolation[] = ['bubblewrap', 'landlock', 'proc
 /** The interpreter used by the suites: RK_PYTHON of the test environment, else python3 on PATH. */
 export const PYTHON = process.env.RK_PYTHON ?? 'python3';
 
-/** Cold runs (a fresh interpreter per run) or the warm pool (jobs forked from pre-imported zygotes). */
-export type RunPath = 'cold' | 'warm';
-export const PATHS: readonly RunPath[] = ['cold', 'warm'];
-/** Every isolation mode on both run paths, for `describe.each`. */
+/**
+ * Cold runs (a fresh interpreter per run), the warm pool's full tier (jobs forked from zygotes that
+ * pre-imported numpy) or its light tier (zygotes with standard modules only).
+ */
+export type RunPath = 'cold' | 'warm' | 'light';
+export const PATHS: readonly RunPath[] = ['cold', 'warm', 'light'];
+/** Every isolation mode on every run path, for `describe.each`. */
 export const MODES_AND_PATHS: ReadonlyArray<readonly [LocalIsolation, RunPath]> = MODES.flatMap((m) => PATHS.map((p) => [m, p] as const));
 
 /**
- * A real executor. `path: 'warm'` gives a one-zygote pool that runs every job warm (it waits for
- * its zygote instead of going cold), pre-importing numpy only to keep the suites fast; call
- * `warmUp()` before timing-insensitive assertions that need the pool. Cold is the default.
+ * A real executor. `path: 'warm'` gives a one-zygote full tier that runs every job warm (it waits
+ * for its zygote instead of going cold), pre-importing numpy only to keep the suites fast; `light`
+ * gives a one-zygote light tier and no full tier, so every job runs there. Call `warmUp()` before
+ * timing-insensitive assertions that need the pool. Cold is the default.
  */
 export function makeExecutor(mode: LocalIsolation | 'auto', env: Record<string, string> = {}, path: RunPath = 'cold'): LocalExecutor {
-  const pool = path === 'warm' ? { RK_POOL_SIZE: '1', RK_POOL_FALLBACK: 'wait', RK_POOL_PREIMPORT: 'numpy,json,math' } : { RK_POOL_SIZE: '0' };
+  const pool = {
+    cold: { RK_POOL_SIZE: '0', RK_POOL_LIGHT_SIZE: '0' },
+    warm: { RK_POOL_SIZE: '1', RK_POOL_LIGHT_SIZE: '0', RK_POOL_FALLBACK: 'wait', RK_POOL_PREIMPORT: 'numpy,json,math' },
+    light: { RK_POOL_SIZE: '0', RK_POOL_LIGHT_SIZE: '1', RK_POOL_FALLBACK: 'wait' },
+  }[path];
   const config = loadConfig({ env: { RK_PYTHON: PYTHON, RK_ISOLATION: mode, RK_SANDBOX_TEMP_STORAGE_MB: '64', ...pool, ...env } });
   return new LocalExecutor(config, pino({ level: 'silent' }));
 }
@@ -35,7 +43,8 @@ export function makeExecutor(mode: LocalIsolation | 'auto', env: Record<string, 
 /** Runs through `executor` and checks the run took the expected path (so a warm suite really ran warm). */
 export async function runOn(executor: LocalExecutor, path: RunPath, request: RunRequest): Promise<ExecutionResult> {
   const r = await executor.run(request);
-  if ((r.metadata.warm === true) !== (path === 'warm')) throw new Error(`expected a ${path} run, got ${JSON.stringify(r.metadata)}`);
+  const got = r.metadata.warm ? (r.metadata.warmTier === 'light' ? 'light' : 'warm') : 'cold';
+  if (got !== path) throw new Error(`expected a ${path} run, got ${JSON.stringify(r.metadata)}`);
   return r;
 }
 

@@ -26,16 +26,18 @@ function processesNamed(name: string): number[] {
   return found;
 }
 
-async function poolStatus(executor: LocalExecutor): Promise<WarmPoolStatus & { coldFallbacks: number }> {
-  return (await executor.status()).extra?.pool as WarmPoolStatus & { coldFallbacks: number };
+async function poolStatus(executor: LocalExecutor, path: 'warm' | 'light' = 'warm'): Promise<WarmPoolStatus & { coldFallbacks: number }> {
+  return (await executor.status()).extra?.[path === 'light' ? 'lightPool' : 'pool'] as WarmPoolStatus & { coldFallbacks: number };
 }
 
-describe.each(MODES)('warm pool (%s)', (mode: LocalIsolation) => {
+const WARM_PATHS = ['warm', 'light'] as const;
+
+describe.each(MODES.flatMap((m) => WARM_PATHS.map((p) => [m, p] as const)))('warm pool (%s, %s tier)', (mode: LocalIsolation, path) => {
   let executor: LocalExecutor;
   const run = (code: string, overrides: Partial<RunRequest['limits']> = {}): Promise<ExecutionResult> =>
-    runOn(executor, 'warm', { code, limits: limits(overrides) });
+    runOn(executor, path, { code, limits: limits(overrides) });
   beforeAll(async () => {
-    executor = makeExecutor(mode, {}, 'warm');
+    executor = makeExecutor(mode, {}, path);
     await executor.warmUp();
   }, 60_000);
   afterAll(async () => {
@@ -44,8 +46,9 @@ describe.each(MODES)('warm pool (%s)', (mode: LocalIsolation) => {
 
   it('reports the pool in status()', async () => {
     const status = await executor.status();
-    expect(status.extra?.pool).toMatchObject({ size: 1, warm: 1, busy: 0 });
-    expect(status.detail).toContain('warm pool: 1/1 warm');
+    const [key, tier] = path === 'light' ? ['lightPool', 'light'] : ['pool', 'full'];
+    expect(status.extra?.[key]).toMatchObject({ size: 1, warm: 1, busy: 0 });
+    expect(status.detail).toContain(`warm ${tier} tier: 1/1 warm`);
   });
 
   it('kills a process a job left behind (setsid + double fork) before the next job runs', async () => {
@@ -182,14 +185,14 @@ describe.each(MODES)('warm pool (%s)', (mode: LocalIsolation) => {
   });
 
   it('gives a status when the zygote dies under a job, and replaces it', async () => {
-    const before = await poolStatus(executor);
+    const before = await poolStatus(executor, path);
     const pending = run('import time\nprint("started", flush=True)\ntime.sleep(30)\n');
     await new Promise((r) => setTimeout(r, 300));
     for (const pid of before.pids) process.kill(pid, 'SIGKILL');
     const r = await pending;
     expect(r).toMatchObject({ status: 'error', metadata: { reason: 'warm_sandbox_lost', warm: true } });
     expect((await run('print("replaced")')).stdout).toBe('replaced\n');
-    const after = await poolStatus(executor);
+    const after = await poolStatus(executor, path);
     expect(after.recycled).toBeGreaterThan(before.recycled);
     expect(after.pids).not.toEqual(before.pids);
   });
@@ -348,5 +351,48 @@ describe('warm pool lifecycle', () => {
     await executor.close();
     expect((await running).status).toBe('error');
     expect(await leftoversAfter(`pool=${poolId}`)).toEqual([]);
+  });
+});
+
+describe('warm tiers: full and light side by side', () => {
+  let executor: LocalExecutor;
+  beforeAll(async () => {
+    executor = makeExecutor('bubblewrap', { RK_POOL_LIGHT_SIZE: '1', RK_MAX_CONCURRENCY: '2' }, 'warm');
+    await executor.warmUp();
+  }, 60_000);
+  afterAll(async () => {
+    await executor.close();
+  });
+
+  it('reports both tiers', async () => {
+    const status = await executor.status();
+    expect(status.extra?.pool).toMatchObject({ size: 1, warm: 1, preimport: ['numpy', 'json', 'math'] });
+    expect(status.extra?.lightPool).toMatchObject({ size: 1, warm: 1 });
+    expect(status.detail).toContain('warm full tier: 1/1 warm');
+    expect(status.detail).toContain('warm light tier: 1/1 warm');
+  });
+
+  it('runs programs without heavy imports in the light tier and numpy programs in the full tier', async () => {
+    const tierOf = async (code: string): Promise<string | undefined> => {
+      const r = await executor.run({ code, limits: limits() });
+      expect(r.status, r.stderr).toBe('completed');
+      return r.metadata.warmTier;
+    };
+    expect(await tierOf('print(1)')).toBe('light');
+    expect(await tierOf('import json, statistics\nprint(json.dumps(statistics.mean([1, 2])))')).toBe('light');
+    expect(await tierOf('import numpy as np\nprint(np.arange(3).sum())')).toBe('full');
+    expect(await tierOf('x = 1; import numpy\nprint(x)')).toBe('full');
+    // Both tiers show the program the same world: numpy is importable from the light tier too.
+    const light = await executor.run({ code: 'import importlib\nprint(importlib.import_module("num" + "py").arange(3).sum())', limits: limits() });
+    expect(light).toMatchObject({ status: 'completed', stdout: '3\n', metadata: { warmTier: 'light' } });
+  });
+
+  it('lends an idle full-tier interpreter to a light program when the light tier is busy, never the reverse', async () => {
+    const sleepy = 'import time\ntime.sleep(0.4)\nprint("slept")';
+    const both = await Promise.all([executor.run({ code: sleepy, limits: limits() }), executor.run({ code: 'print(2)', limits: limits() })]);
+    expect(both.map((r) => r.metadata.warmTier).sort()).toEqual(['full', 'light']);
+    const numpySleepy = 'import numpy, time\ntime.sleep(0.4)\nprint("slept")';
+    const heavy = await Promise.all([executor.run({ code: numpySleepy, limits: limits() }), executor.run({ code: 'import numpy\nprint(3)', limits: limits() })]);
+    expect(heavy.map((r) => r.metadata.warmTier)).toEqual(['full', 'full']);
   });
 });
