@@ -87,6 +87,9 @@ export function buildBwrapArgs(o: BwrapCommandOptions): string[] {
     a.push('--ro-bind', o.zygote.scriptPath, SANDBOX_PATHS.zygote);
   }
   a.push('--proc', '/proc', '--dev', '/dev');
+  // POSIX message queues outlive the processes that made them; a warm pool's zygote lists them here
+  // (its own IPC namespace's queues) to remove a job's before the next job runs.
+  if (o.zygote) a.push('--mqueue', '/dev/mqueue');
   const size = String(o.tempStorageMb * 1024 * 1024);
   a.push('--perms', '1777', '--size', size, '--tmpfs', '/tmp');
   a.push('--perms', '1777', '--size', size, '--tmpfs', '/dev/shm');

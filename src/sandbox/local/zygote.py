@@ -13,7 +13,8 @@
 #            program text, so no file of the service's lies on a disk between the two)
 #            {"op":"kill","id"}        EOF: kill the job and exit.
 #   fd 1/2   the current job's stdout/stderr. After the job: MARKER_PREFIX + nonce + "\n" on each.
-#   fd 3     reports, JSON lines: ready, exit (with the nonce), fatal.
+#   fd 3     reports, JSON lines: ready (with the modules it imported), exit (with the nonce),
+#            retire (it cannot clean up: it takes no more jobs and exits), fatal.
 # Started with `python3 -I -B zygote.py`: isolated sys.path, the same flags a cold program gets.
 import atexit
 import builtins
@@ -42,7 +43,6 @@ REPORT_FD = 3
 PR_SET_DUMPABLE = 4
 MARKER_PREFIX = b"\x00rk-zygote-end:"
 SWEEP_DEADLINE_S = 2.0
-DRAIN_DEADLINE_S = 0.5
 MADV_HUGEPAGE = 14
 MADV_COLLAPSE = 25
 IPC_RMID = 0
@@ -419,6 +419,7 @@ class Zygote:
                 ok = remove_tree(os.path.join(d, name)) and ok
         if self.pidns:
             ok = wipe_sysv_ipc() and ok
+            ok = wipe_posix_mqueues() and ok
         return ok
 
     def serve(self):
@@ -502,6 +503,26 @@ def wipe_sysv_ipc():
             else:
                 rc = getattr(libc, fn)(ctypes.c_int(ident), ctypes.c_int(IPC_RMID), None)
             ok = ok and rc == 0
+    return ok
+
+
+def wipe_posix_mqueues():
+    """POSIX message queues outlive processes too: remove the job's (bwrap mounts the sandbox's
+    own mqueue filesystem, that of its IPC namespace, on /dev/mqueue)."""
+    try:
+        names = os.listdir("/dev/mqueue")
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    ok = True
+    for name in names:
+        try:
+            os.unlink(os.path.join("/dev/mqueue", name))
+        except FileNotFoundError:
+            pass
+        except OSError:
+            ok = False
     return ok
 
 

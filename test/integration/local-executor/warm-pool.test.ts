@@ -134,6 +134,19 @@ describe.each(MODES.flatMap((m) => WARM_PATHS.map((p) => [m, p] as const)))('war
     expect((await run(look)).stdout).toBe('[0, 0, 0]\n');
   });
 
+  it('removes POSIX message queues a job created (bubblewrap: the sandbox has its own IPC namespace)', async (ctx) => {
+    if (mode !== 'bubblewrap') ctx.skip(); // without an IPC namespace, the host's queues are not the pool's to remove
+    const mq = (flags: string) => [
+      'import ctypes, os',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'libc.mq_open.restype = ctypes.c_int',
+      `fd = libc.mq_open(b"/rk-cross-job", ${flags}, 0o666, None)`,
+      'print("open" if fd >= 0 else "absent:" + os.strerror(ctypes.get_errno()))',
+    ].join('\n');
+    expect((await run(mq('os.O_CREAT | os.O_RDWR'))).stdout).toBe('open\n');
+    expect((await run(mq('os.O_RDWR'))).stdout).toBe('absent:No such file or directory\n');
+  });
+
   it('gives every job pristine module state, environment and working folder', async () => {
     const taint = [
       'import builtins, json, math, os, sys',
