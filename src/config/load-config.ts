@@ -21,6 +21,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_DAYTONA_MAX_RETRIES', 'daytona.maxRetries', 'int'],
   ['RK_DAYTONA_RETRY_BASE_MS', 'daytona.retryBaseDelayMs', 'int'],
   ['RK_DAYTONA_REQUEST_TIMEOUT_MS', 'daytona.requestTimeoutMs', 'int'],
+  ['RK_DAYTONA_BATCH_SANDBOXES', 'daytona.batchSandboxes', 'int'],
   ['RK_INSTANCE_ID', 'instanceId', 'string'],
   ['REDIS_URL', 'state.redisUrl', 'string'],
   ['RK_STATE_PREFIX', 'state.keyPrefix', 'string'],

@@ -132,6 +132,8 @@ export const configSchema = z.object({
       retryBaseDelayMs: z.number().int().min(1).max(60_000).default(250),
       /** `RK_DAYTONA_REQUEST_TIMEOUT_MS`: per HTTP response deadline of the SDK. */
       requestTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+      /** `RK_DAYTONA_BATCH_SANDBOXES`: sandboxes a batch runs on at once, the persistent one included (1 = one after the other). */
+      batchSandboxes: z.number().int().min(1).max(16).default(3),
     })
     .prefault({}),
   /** `RK_INSTANCE_ID`: identifies this service instance in sandbox labels. */

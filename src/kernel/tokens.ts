@@ -28,12 +28,24 @@ export interface CodeValidator {
   validate(code: string, options: { allowedImports: readonly string[] }): ValidationReport;
 }
 
+/** Options of `SandboxExecutor.runBatch`. */
+export interface BatchOptions {
+  concurrency?: number;
+  /** Turns an item's thrown error into its result so that the rest of the batch still runs. */
+  onItemError?: (error: unknown, index: number) => ExecutionResult;
+}
+
 /** Runs already-validated code in some sandbox. User-code failure is data; infra failure throws. */
 export interface SandboxExecutor {
   readonly kind: SandboxType;
   run(request: RunRequest): Promise<ExecutionResult>;
-  /** Runs many requests with at most `concurrency` in flight; results in request order. */
-  runBatch(requests: RunRequest[], options?: { concurrency?: number }): Promise<ExecutionResult[]>;
+  /**
+   * Runs many requests with at most `concurrency` in flight; results in request order. Without
+   * `onItemError` the batch rejects with the first item that throws (an infrastructure failure or
+   * an abort; program failures are results); with it, that item's result is `onItemError(error,
+   * index)` and the batch goes on.
+   */
+  runBatch(requests: RunRequest[], options?: BatchOptions): Promise<ExecutionResult[]>;
   status(): Promise<ExecutorStatus>;
   /** Creates (or returns the existing) persistent sandbox. */
   createSandbox(): Promise<SandboxInfo>;

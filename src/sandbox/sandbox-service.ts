@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { AppConfig } from '../config/schema.js';
 import { KernelError, isKernelError } from '../errors.js';
-import type { ExecutionResult, ExecutorStatus, SandboxInfo, SandboxSettings, ValidationReport } from '../kernel/contracts.js';
+import type { ExecutionResult, ExecutorStatus, RunRequest, SandboxInfo, SandboxSettings, ValidationReport } from '../kernel/contracts.js';
 import {
   type CodeValidator,
   type ExecuteRequest,
@@ -36,43 +36,67 @@ export class DefaultSandboxService implements SandboxService {
   }
 
   async execute(request: ExecuteRequest): Promise<ExecutionResult> {
-    const { settings, cacheKey } = await this.prepare(request);
-    const report = settings.enableAstValidation ? this.runValidator(request.code, settings) : undefined;
-    if (report && !report.ok) return this.refused(report);
-
-    if (cacheKey) {
-      const cached = await this.store.getCachedExecution(cacheKey).catch((e: unknown) => this.cacheFailure(e));
-      if (cached) return { ...cached, metadata: { ...cached.metadata, cache: 'hit' } };
-    }
-    const result = await this.executor.run({ code: request.code, limits: toRunLimits(settings, this.config), signal: request.signal });
-    if (cacheKey) {
-      result.metadata.cache = 'miss';
-      if (result.status === 'completed' && !result.metadata.fallback) {
-        await this.store
-          .setCachedExecution(cacheKey, result, this.config.state.cacheTtlSeconds)
-          .catch((e: unknown) => this.cacheFailure(e));
-      }
-    }
-    return result;
+    const ready = await this.admit(request);
+    if ('result' in ready) return ready.result;
+    return this.remember(ready.cacheKey, await this.executor.run(ready.run));
   }
 
+  /**
+   * Every item is checked, validated and looked up in the cache as `execute` would; the items left
+   * run through the executor's batch (locally: the worker pool; on Daytona: parallel sandboxes).
+   * Results come in request order; a refused, invalid or failed item is that item's result.
+   */
   async executeBatch(requests: ExecuteRequest[], options: { concurrency?: number } = {}): Promise<ExecutionResult[]> {
     const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, 64));
     const results: ExecutionResult[] = new Array(requests.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < requests.length) {
-        const index = next++;
+    const toRun: { index: number; run: RunRequest; cacheKey?: string }[] = [];
+    await Promise.all(
+      requests.map(async (request, index) => {
         try {
-          results[index] = await this.execute(requests[index]);
+          const ready = await this.admit(request);
+          if ('result' in ready) results[index] = ready.result;
+          else toRun.push({ index, ...ready });
         } catch (e) {
           // One bad item must not sink the batch: report it as that item's result.
           results[index] = this.errorResult(e);
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
+      }),
+    );
+    toRun.sort((a, b) => a.index - b.index);
+    let ran: ExecutionResult[];
+    try {
+      ran = await this.executor.runBatch(toRun.map((item) => item.run), { concurrency, onItemError: (e) => this.errorResult(e) });
+    } catch (e) {
+      ran = toRun.map(() => this.errorResult(e)); // the executor refused the whole batch (closed, say)
+    }
+    await Promise.all(toRun.map(async (item, j) => {
+      results[item.index] = await this.remember(item.cacheKey, ran[j]);
+    }));
     return results;
+  }
+
+  /** Input checks, settings, validation and the cache: a result already, or what to run. */
+  private async admit(request: ExecuteRequest): Promise<{ result: ExecutionResult } | { run: RunRequest; cacheKey?: string }> {
+    const { settings, cacheKey } = await this.prepare(request);
+    const report = settings.enableAstValidation ? this.runValidator(request.code, settings) : undefined;
+    if (report && !report.ok) return { result: this.refused(report) };
+    if (cacheKey) {
+      const cached = await this.store.getCachedExecution(cacheKey).catch((e: unknown) => this.cacheFailure(e));
+      if (cached) return { result: { ...cached, metadata: { ...cached.metadata, cache: 'hit' } } };
+    }
+    return { run: { code: request.code, limits: toRunLimits(settings, this.config), signal: request.signal }, cacheKey };
+  }
+
+  /** Stores a fresh result under its cache key (when caching was asked for) and marks it a miss. */
+  private async remember(cacheKey: string | undefined, result: ExecutionResult): Promise<ExecutionResult> {
+    if (!cacheKey) return result;
+    result.metadata.cache = 'miss';
+    if (result.status === 'completed' && !result.metadata.fallback) {
+      await this.store
+        .setCachedExecution(cacheKey, result, this.config.state.cacheTtlSeconds)
+        .catch((e: unknown) => this.cacheFailure(e));
+    }
+    return result;
   }
 
   async validate(code: string, config?: Partial<SandboxSettings>): Promise<ValidationReport> {

@@ -97,6 +97,9 @@ export class DaytonaEmulator {
   private server: Server;
   private port = 0;
   private down = false;
+  private codeRunsRunning = 0;
+  /** Most code-run programs running at the same moment since start (or `resetCodeRunPeak()`). */
+  codeRunPeak = 0;
 
   private constructor(options: DaytonaEmulatorOptions) {
     this.options = {
@@ -150,6 +153,11 @@ export class DaytonaEmulator {
 
   clearFaults(): void {
     this.faults.length = 0;
+  }
+
+  /** Starts counting `codeRunPeak` afresh. */
+  resetCodeRunPeak(): void {
+    this.codeRunPeak = this.codeRunsRunning;
   }
 
   /** Creates a sandbox directly (as a crashed earlier instance would have left it). */
@@ -406,7 +414,13 @@ export class DaytonaEmulator {
     const file = join(sandbox.dir, `.code-run-${randomUUID()}.py`);
     await writeFile(file, body.code);
     const argv = Array.isArray(body.argv) ? body.argv.map(String) : [];
-    const run = await this.runMerged(sandbox, [this.options.python, file, ...argv], body.envs, body.timeout, undefined);
+    this.codeRunPeak = Math.max(this.codeRunPeak, ++this.codeRunsRunning);
+    let run: Awaited<ReturnType<DaytonaEmulator['runMerged']>>;
+    try {
+      run = await this.runMerged(sandbox, [this.options.python, file, ...argv], body.envs, body.timeout, undefined);
+    } finally {
+      this.codeRunsRunning--;
+    }
     await rm(file, { force: true });
     if (run.timedOut) return daemonTimeout('REQUEST_TIMEOUT');
     const { result, charts } = extractArtifacts(run.output);

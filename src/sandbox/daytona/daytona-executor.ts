@@ -8,7 +8,7 @@ import type { CreateSandboxFromImageParams, CreateSandboxFromSnapshotParams, Day
 import type { AppConfig } from '../../config/schema.js';
 import { KernelError, isKernelError } from '../../errors.js';
 import type { ExecutionResult, ExecutorStatus, RunLimits, RunRequest, SandboxInfo } from '../../kernel/contracts.js';
-import { type Logger, type SandboxExecutor, type StateStore, TOKENS } from '../../kernel/tokens.js';
+import { type BatchOptions, type Logger, type SandboxExecutor, type StateStore, TOKENS } from '../../kernel/tokens.js';
 import { INDICATORS } from '../../logging/logger.js';
 import { extractReport, wrapProgram } from './python-wrapper.js';
 import { outcomeFromReport } from './report-outcome.js';
@@ -45,6 +45,22 @@ interface CurrentSandbox {
   networkBlocked: boolean;
 }
 
+/**
+ * One sandbox slot with its own FIFO queue. Lane 0 holds the persistent sandbox that `run()` uses;
+ * lanes 1.. hold the extra sandboxes `runBatch` creates on first need and reuses afterwards
+ * (`RK_DAYTONA_BATCH_SANDBOXES` lanes in all).
+ */
+interface Lane {
+  readonly index: number;
+  readonly queue: SerialQueue;
+  current: CurrentSandbox | null;
+  creating: Promise<CurrentSandbox> | null;
+  /** Runs queued or running on this lane (and a batch lane being prepared): the idle timer leaves it alone. */
+  jobs: number;
+  /** When the lane last finished a run or got its sandbox (epoch ms); the idle timer counts from here. */
+  lastUsedAt: number;
+}
+
 let sdkModule: Promise<Sdk> | undefined;
 function loadSdk(): Promise<Sdk> {
   sdkModule ??= import('@daytonaio/sdk');
@@ -54,7 +70,9 @@ function loadSdk(): Promise<Sdk> {
 /**
  * Runs programs in one persistent Daytona Cloud sandbox (design §2, seed "persistent sandboxes"):
  * created lazily (or by `createSandbox()`), reused behind a FIFO queue, deleted by
- * `destroySandbox()`, `close()` and after `RK_DAYTONA_IDLE_TIMEOUT_S` of idleness. Every program
+ * `destroySandbox()`, `close()` and after `RK_DAYTONA_IDLE_TIMEOUT_S` of idleness. `runBatch`
+ * spreads its items over that sandbox and up to `RK_DAYTONA_BATCH_SANDBOXES - 1` more, created
+ * the same way on a batch's first need, reused by later batches and deleted the same ways. Every program
  * runs inside a trusted wrapper that applies rlimits, kills its process group at the deadline and
  * reports CPU and peak memory; the report line is stripped from the output.
  *
@@ -69,15 +87,17 @@ export class DaytonaExecutor implements SandboxExecutor {
   readonly instanceId: string;
   private readonly owner: string;
   private readonly log: Logger;
-  private readonly queue = new SerialQueue();
+  /** Lane 0 is the persistent sandbox; the others serve batches. */
+  private readonly lanes: readonly Lane[];
+  private readonly primary: Lane;
+  /** Names of sandboxes being created: a sweep running meanwhile must not take them for leftovers. */
+  private readonly pendingNames = new Set<string>();
   private sdk: Sdk | undefined;
   private client: Daytona | undefined;
-  private current: CurrentSandbox | null = null;
-  private creating: Promise<CurrentSandbox> | null = null;
-  private swept = false;
+  /** The sweep before the first create, shared by lanes created at once; reset when it fails. */
+  private initialSweep: Promise<void> | undefined;
   private closed = false;
   private idleTimer: NodeJS.Timeout | undefined;
-  private lastUsedAt = 0;
   private lastPythonVersion: string | undefined;
   private resourceWarningLogged = false;
 
@@ -89,6 +109,10 @@ export class DaytonaExecutor implements SandboxExecutor {
     this.instanceId = config.instanceId ?? randomBytes(4).toString('hex');
     this.owner = hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63) || 'unknown';
     this.log = logger.child({ component: 'daytona-executor', instanceId: this.instanceId });
+    this.lanes = Array.from({ length: Math.max(1, config.daytona.batchSandboxes) }, (_, index): Lane => ({
+      index, queue: new SerialQueue(), current: null, creating: null, jobs: 0, lastUsedAt: 0,
+    }));
+    this.primary = this.lanes[0];
   }
 
   /** Whether cpu/memory limits reach Daytona: only an image-based create accepts resources. */
@@ -98,50 +122,82 @@ export class DaytonaExecutor implements SandboxExecutor {
 
   async run(request: RunRequest): Promise<ExecutionResult> {
     this.assertOpen();
-    return this.queue.run(() => this.runExclusive(request), request.signal);
+    return this.runOnLane(this.primary, request);
   }
 
   /**
-   * Programs share the one sandbox and run one at a time (see `SerialQueue`), so `concurrency` is
-   * not used: more parallelism would need a second sandbox, which costs money and a cold start.
+   * Runs the items on up to `min(concurrency, RK_DAYTONA_BATCH_SANDBOXES, items)` sandboxes at
+   * once, one program per sandbox at a time (a second program in the same sandbox would share its
+   * CPU and memory and blur the measurements). Lane 0 is the persistent sandbox, used exactly as
+   * `run()` uses it; the other lanes' sandboxes are created on first need and kept for later
+   * batches. Each lane takes the next item when it is free, so a lane still being created holds
+   * no item, and a lane whose create fails drops out (logged) while the others finish the batch.
+   * Results come back in request order; program failures are results, infrastructure failures
+   * and aborts throw as in `run()`, or with `onItemError` become that item's result: the batch goes
+   * on, and an extra lane whose item failed takes no more items (its sandbox may be the cause).
    */
-  async runBatch(requests: RunRequest[]): Promise<ExecutionResult[]> {
+  async runBatch(requests: RunRequest[], options: BatchOptions = {}): Promise<ExecutionResult[]> {
     this.assertOpen();
-    const results: ExecutionResult[] = [];
-    for (const request of requests) results.push(await this.run(request));
+    const results = new Array<ExecutionResult>(requests.length);
+    const width = Math.max(1, Math.min(options.concurrency ?? this.lanes.length, this.lanes.length, requests.length));
+    let next = 0;
+    let failed = false;
+    const drain = async (lane: Lane): Promise<void> => {
+      while (!failed && next < requests.length) {
+        const i = next++;
+        try {
+          results[i] = await this.runOnLane(lane, requests[i]);
+        } catch (error) {
+          if (!options.onItemError) {
+            failed = true; // the batch rejects now; the other lanes finish their current item only
+            throw error;
+          }
+          results[i] = options.onItemError(error, i);
+          if (lane !== this.primary) return;
+        }
+      }
+    };
+    const extraLane = async (lane: Lane): Promise<void> => {
+      if (next >= requests.length || !(await this.prepareLane(lane, requests[next].limits))) return;
+      await drain(lane);
+    };
+    await Promise.all([drain(this.primary), ...this.lanes.slice(1, width).map(extraLane)]);
     return results;
   }
 
   async createSandbox(): Promise<SandboxInfo> {
     this.assertOpen();
-    const existing = this.current;
+    const existing = this.primary.current;
     if (existing) return { sandboxId: existing.id, sandboxType: 'daytona', createdAt: existing.createdAt, reused: true };
-    const created = await this.mapErrors(() => this.ensureSandbox(this.defaultLimits()));
-    this.lastUsedAt = Date.now();
+    const created = await this.mapErrors(() => this.ensureSandbox(this.primary, this.defaultLimits()));
+    this.primary.lastUsedAt = Date.now();
     this.armIdleTimer();
     return { sandboxId: created.id, sandboxType: 'daytona', createdAt: created.createdAt, reused: false };
   }
 
+  /** Deletes the persistent sandbox and the batch sandboxes; true if any existed. */
   async destroySandbox(): Promise<boolean> {
-    // Through the queue: a running program finishes before its sandbox goes away.
-    return this.queue.run(async () => {
-      if (this.creating) await this.creating.catch(() => undefined);
-      return this.deleteCurrent('destroySandbox');
-    });
+    const outcomes = await Promise.allSettled(this.lanes.map((lane) => this.destroyLane(lane, 'destroySandbox')));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    // A sandbox that could not be deleted is kept in its lane, so calling again retries it.
+    if (failure) throw failure.reason;
+    return outcomes.some((o) => o.status === 'fulfilled' && o.value);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.clearIdleTimer();
-    // Not through the queue: on SIGTERM the sandbox must go now; a program still running in it
-    // fails and its caller gets SHUTTING_DOWN.
-    if (this.creating) await this.creating.catch(() => undefined);
-    try {
-      await this.deleteCurrent('close');
-    } catch (error) {
-      this.log.error({ err: error }, 'sandbox not deleted at close; the sweeper and the server-side backstops will remove it');
-    }
+    // Not through the queues: on SIGTERM the sandboxes must go now; a program still running in
+    // one fails and its caller gets SHUTTING_DOWN.
+    await Promise.all(this.lanes.map(async (lane) => {
+      if (lane.creating) await lane.creating.catch(() => undefined);
+      try {
+        await this.deleteLane(lane, 'close');
+      } catch (error) {
+        this.log.error({ err: error, lane: lane.index }, 'sandbox not deleted at close; the sweeper and the server-side backstops will remove it');
+      }
+    }));
     const client = this.client;
     this.client = undefined;
     await client?.[Symbol.asyncDispose]().catch(() => undefined);
@@ -152,14 +208,17 @@ export class DaytonaExecutor implements SandboxExecutor {
     const base = {
       kind: 'daytona' as const,
       isolation: 'daytona' as const,
-      sandboxActive: this.current !== null,
-      sandboxId: this.current?.id ?? null,
-      queueDepth: this.queue.waiting,
-      running: this.queue.running,
+      sandboxActive: this.primary.current !== null,
+      sandboxId: this.primary.current?.id ?? null,
+      queueDepth: sum(this.lanes.map((lane) => lane.queue.waiting)),
+      running: sum(this.lanes.map((lane) => lane.queue.running)),
       ...(this.lastPythonVersion ? { pythonVersion: this.lastPythonVersion } : {}),
       extra: {
         instanceId: this.instanceId,
-        sandboxName: this.current?.name ?? null,
+        sandboxName: this.primary.current?.name ?? null,
+        /** Live batch sandboxes beside the persistent one, and how many sandboxes a batch may use. */
+        batchSandboxes: this.lanes.filter((lane) => lane.index > 0 && lane.current !== null).length,
+        batchLanes: this.lanes.length,
         apiUrl: cfg.apiUrl,
         target: cfg.target ?? null,
         image: cfg.image ?? null,
@@ -198,18 +257,19 @@ export class DaytonaExecutor implements SandboxExecutor {
 
   /**
    * Deletes this instance's leftover sandboxes: those labelled `{app, instance}` and those the
-   * state store recorded for this instance, except the one in use. Returns how many were deleted.
+   * state store recorded for this instance, except those in use or being created. Returns how
+   * many were deleted.
    */
   async sweep(): Promise<number> {
     return this.mapErrors(async () => {
       const client = await this.getClient();
-      const keep = this.current?.id;
+      const keep = new Set(this.lanes.flatMap((lane) => (lane.current ? [lane.current.id] : [])));
       const doomed = new Map<string, Sandbox | null>();
       for await (const sandbox of client.list({ labels: this.instanceLabels() })) {
-        if (sandbox.id !== keep) doomed.set(sandbox.id, sandbox);
+        if (!keep.has(sandbox.id) && !this.pendingNames.has(sandbox.name)) doomed.set(sandbox.id, sandbox);
       }
       for (const record of await this.storeList()) {
-        if (record.owner === this.instanceId && record.sandboxId !== keep && !doomed.has(record.sandboxId)) doomed.set(record.sandboxId, null);
+        if (record.owner === this.instanceId && !keep.has(record.sandboxId) && !doomed.has(record.sandboxId)) doomed.set(record.sandboxId, null);
       }
       let deleted = 0;
       for (const [id, found] of doomed) {
@@ -232,25 +292,53 @@ export class DaytonaExecutor implements SandboxExecutor {
   // -------------------------------------------------------------------------------------------
   // Execution
 
-  private async runExclusive(request: RunRequest): Promise<ExecutionResult> {
+  /** Runs one request on `lane` behind its queue; the idle timer counts from the end of it. */
+  private async runOnLane(lane: Lane, request: RunRequest): Promise<ExecutionResult> {
+    lane.jobs++;
+    try {
+      return await lane.queue.run(() => this.runExclusive(lane, request), request.signal);
+    } finally {
+      lane.jobs--;
+      this.armIdleTimer();
+    }
+  }
+
+  /**
+   * Gets a batch lane's sandbox before the lane takes an item (so a lane that cannot be created
+   * holds none). False when the create failed: logged, and the batch goes on without this lane.
+   */
+  private async prepareLane(lane: Lane, limits: RunLimits): Promise<boolean> {
+    lane.jobs++;
+    try {
+      await lane.queue.run(() => this.ensureSandbox(lane, limits));
+      return true;
+    } catch (error) {
+      if (this.closed) throw this.toKernelError(error, 'create');
+      this.log.warn({ err: describe(error), lane: lane.index }, 'batch sandbox not created; the batch runs on the other sandboxes');
+      return false;
+    } finally {
+      lane.jobs--;
+      this.armIdleTimer();
+    }
+  }
+
+  private async runExclusive(lane: Lane, request: RunRequest): Promise<ExecutionResult> {
     this.assertOpen();
-    this.clearIdleTimer();
     try {
       return await this.mapErrors(async () => {
-        const sandbox = await this.ensureSandbox(request.limits);
+        const sandbox = await this.ensureSandbox(lane, request.limits);
         try {
           return await this.execute(sandbox, request);
         } catch (error) {
           if (!this.isNotFound(error) || this.closed) throw error;
           // Deleted behind our back (auto-stop/TTL backstop, an operator, a sweeper): recreate once.
-          this.log.warn({ sandboxId: sandbox.id }, 'sandbox disappeared; recreating it and running the program again');
-          this.forget(sandbox.id);
-          return this.execute(await this.ensureSandbox(request.limits), request);
+          this.log.warn({ sandboxId: sandbox.id, lane: lane.index }, 'sandbox disappeared; recreating it and running the program again');
+          this.forget(lane, sandbox.id);
+          return this.execute(await this.ensureSandbox(lane, request.limits), request);
         }
       }, 'codeRun');
     } finally {
-      this.lastUsedAt = Date.now();
-      this.armIdleTimer();
+      lane.lastUsedAt = Date.now();
     }
   }
 
@@ -340,39 +428,52 @@ export class DaytonaExecutor implements SandboxExecutor {
   // -------------------------------------------------------------------------------------------
   // Sandbox lifecycle
 
-  private async ensureSandbox(limits: RunLimits): Promise<CurrentSandbox> {
+  private async ensureSandbox(lane: Lane, limits: RunLimits): Promise<CurrentSandbox> {
     const networkBlocked = !limits.enableNetworking;
-    if (this.current && this.current.networkBlocked !== networkBlocked) {
+    if (lane.current && lane.current.networkBlocked !== networkBlocked) {
       // Never run a network-blocked request in a sandbox that has network (nor the reverse).
-      await this.deleteCurrent('network policy changed');
+      await this.deleteLane(lane, 'network policy changed');
     }
-    if (this.current) return this.current;
-    if (!this.creating) {
-      this.creating = this.createNew(limits).finally(() => {
-        this.creating = null;
+    if (lane.current) return lane.current;
+    if (!lane.creating) {
+      lane.creating = this.createNew(lane, limits).finally(() => {
+        lane.creating = null;
       });
     }
-    return this.creating;
+    return lane.creating;
   }
 
-  private createNew(limits: RunLimits): Promise<CurrentSandbox> {
-    return this.mapErrors(() => this.createNewUnmapped(limits), 'create');
-  }
-
-  private async createNewUnmapped(limits: RunLimits): Promise<CurrentSandbox> {
-    const client = await this.getClient();
-    if (!this.swept) {
+  private createNew(lane: Lane, limits: RunLimits): Promise<CurrentSandbox> {
+    return this.mapErrors(async () => {
+      await this.getClient();
+      await this.sweepOnce();
+      const name = `rk-${slug(this.instanceId)}-${randomBytes(4).toString('hex')}`;
+      this.pendingNames.add(name);
       try {
-        await this.sweep();
-        this.swept = true;
-      } catch (error) {
-        this.log.warn({ err: describe(error) }, 'sweeper failed; leftovers stay until the next start or their backstops');
+        return await this.createNewUnmapped(lane, name, limits);
+      } finally {
+        this.pendingNames.delete(name);
       }
-    }
+    }, 'create');
+  }
+
+  /** Sweeps once before the first create; lanes created at the same time wait for the same sweep. */
+  private sweepOnce(): Promise<void> {
+    this.initialSweep ??= this.sweep().then(
+      () => undefined,
+      (error: unknown) => {
+        this.initialSweep = undefined; // try again before the next create
+        this.log.warn({ err: describe(error) }, 'sweeper failed; leftovers stay until the next start or their backstops');
+      },
+    );
+    return this.initialSweep;
+  }
+
+  private async createNewUnmapped(lane: Lane, name: string, limits: RunLimits): Promise<CurrentSandbox> {
+    const client = await this.getClient();
     const cfg = this.config.daytona;
-    const name = `rk-${slug(this.instanceId)}-${randomBytes(4).toString('hex')}`;
     this.warnAboutResourcesOnce();
-    const log = this.log.child({ sandboxName: name });
+    const log = this.log.child({ sandboxName: name, lane: lane.index });
     const started = performance.now();
     let sandbox: Sandbox;
     try {
@@ -405,7 +506,8 @@ export class DaytonaExecutor implements SandboxExecutor {
       createdAt: sandbox.createdAt ?? new Date().toISOString(),
       networkBlocked: !limits.enableNetworking,
     };
-    this.current = current;
+    lane.current = current;
+    lane.lastUsedAt = Date.now();
     log.info({ sandboxId: sandbox.id, createMs: Math.round(performance.now() - started), indicator: INDICATORS.daytona }, 'Daytona sandbox created');
     await this.storeRegister({ sandboxId: sandbox.id, name, createdAt: current.createdAt, owner: this.instanceId });
     return current;
@@ -450,27 +552,34 @@ export class DaytonaExecutor implements SandboxExecutor {
     }
   }
 
-  private async deleteCurrent(reason: string): Promise<boolean> {
-    const current = this.current;
+  /** Deletes a lane's sandbox behind its queue: a running program finishes first. */
+  private destroyLane(lane: Lane, reason: string): Promise<boolean> {
+    return lane.queue.run(async () => {
+      if (lane.creating) await lane.creating.catch(() => undefined);
+      return this.deleteLane(lane, reason);
+    });
+  }
+
+  private async deleteLane(lane: Lane, reason: string): Promise<boolean> {
+    const current = lane.current;
     if (!current) return false;
-    this.current = null;
-    this.clearIdleTimer();
+    lane.current = null;
     try {
       await this.mapErrors(() => this.deleteWithRetry(current.sandbox), 'delete');
     } catch (error) {
       // Keep it, so a later destroySandbox()/close() can try again (it still exists and works).
-      if (!this.closed && !this.current) this.current = current;
+      if (!this.closed && !lane.current) lane.current = current;
       throw error;
     }
     await this.storeUnregister(current.id);
-    this.log.info({ sandboxId: current.id, reason }, 'Daytona sandbox deleted');
+    this.log.info({ sandboxId: current.id, lane: lane.index, reason }, 'Daytona sandbox deleted');
     return true;
   }
 
-  /** Drops the reference to a sandbox that no longer exists (only if it is still the current one). */
-  private forget(sandboxId: string): void {
-    if (this.current?.id !== sandboxId) return;
-    this.current = null;
+  /** Drops the reference to a sandbox that no longer exists (only if it is still the lane's one). */
+  private forget(lane: Lane, sandboxId: string): void {
+    if (lane.current?.id !== sandboxId) return;
+    lane.current = null;
     void this.storeUnregister(sandboxId);
   }
 
@@ -504,17 +613,37 @@ export class DaytonaExecutor implements SandboxExecutor {
     }
   }
 
+  /**
+   * One timer for all lanes, due when the first lane with a sandbox and nothing to run reaches
+   * `RK_DAYTONA_IDLE_TIMEOUT_S` of idleness; each lane idles out on its own, so batch sandboxes go
+   * even while `run()` keeps the persistent one busy. A lane with runs arms it again when they end.
+   */
   private armIdleTimer(): void {
     this.clearIdleTimer();
     const idleMs = this.config.daytona.idleTimeoutS * 1000;
-    if (idleMs <= 0 || this.closed || !this.current) return;
-    const dueIn = Math.max(0, this.lastUsedAt + idleMs - Date.now());
+    if (idleMs <= 0 || this.closed) return;
+    const idle = this.lanes.filter((lane) => lane.current && lane.jobs === 0);
+    if (idle.length === 0) return;
+    const dueAt = Math.min(...idle.map((lane) => lane.lastUsedAt + idleMs));
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.queue.busy || Date.now() - this.lastUsedAt < idleMs) return this.armIdleTimer();
-      this.destroySandbox().catch((error: unknown) => this.log.warn({ err: describe(error) }, 'idle sandbox not deleted'));
-    }, dueIn);
+      this.deleteIdleLanes(idleMs);
+    }, Math.max(0, dueAt - Date.now()));
     this.idleTimer.unref();
+  }
+
+  private deleteIdleLanes(idleMs: number): void {
+    const now = Date.now();
+    const due = this.lanes.filter((lane) => lane.current && lane.jobs === 0 && now - lane.lastUsedAt >= idleMs);
+    if (due.length === 0) return this.armIdleTimer();
+    const deletions = due.map((lane) =>
+      this.destroyLane(lane, 'idle').catch((error: unknown) => {
+        // Try again after another idle period, not in a tight loop.
+        lane.lastUsedAt = Date.now();
+        this.log.warn({ err: describe(error), lane: lane.index }, 'idle sandbox not deleted');
+      }),
+    );
+    void Promise.all(deletions).then(() => this.armIdleTimer());
   }
 
   private clearIdleTimer(): void {
@@ -709,6 +838,10 @@ function describe(error: unknown): string {
 
 function slug(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }
 
 function round(x: number, digits: number): number {

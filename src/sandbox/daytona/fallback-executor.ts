@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { AppConfig } from '../../config/schema.js';
 import { KernelError, isKernelError } from '../../errors.js';
 import type { ExecutionResult, ExecutorStatus, RunRequest, SandboxInfo } from '../../kernel/contracts.js';
-import { type Logger, type SandboxExecutor, TOKENS } from '../../kernel/tokens.js';
+import { type BatchOptions, type Logger, type SandboxExecutor, TOKENS } from '../../kernel/tokens.js';
 import { INDICATORS } from '../../logging/logger.js';
 import { type DaytonaErrorDetails, DaytonaExecutor } from './daytona-executor.js';
 
@@ -55,14 +55,55 @@ export class FallbackExecutor implements SandboxExecutor {
     }
   }
 
-  async runBatch(requests: RunRequest[], options?: { concurrency?: number }): Promise<ExecutionResult[]> {
+  /**
+   * Daytona's batch, or the local one in fallback. With `onItemError`, only the items Daytona could
+   * not run because it is down go to the local executor (or, with `never`, get SANDBOX_UNAVAILABLE
+   * as their result); without it a Daytona outage reruns the whole batch locally.
+   */
+  async runBatch(requests: RunRequest[], options: BatchOptions = {}): Promise<ExecutionResult[]> {
     if (await this.stillInFallback()) return (await this.local.runBatch(requests, options)).map(markFallback);
-    try {
-      return await this.primary.runBatch(requests, options);
-    } catch (error) {
-      this.onPrimaryFailure(error);
-      return (await this.local.runBatch(requests, options)).map(markFallback);
+    const onItemError = options.onItemError;
+    if (!onItemError) {
+      try {
+        return await this.primary.runBatch(requests, options);
+      } catch (error) {
+        this.onPrimaryFailure(error);
+        return (await this.local.runBatch(requests, options)).map(markFallback);
+      }
     }
+    const down: number[] = [];
+    let outage: unknown;
+    // The first outage stops the items still waiting for Daytona (each would wait for its own
+    // failure): they are aborted here and counted with the outage.
+    const stop = new AbortController();
+    const cloudRequests = requests.map((r) => ({ ...r, signal: r.signal ? AbortSignal.any([r.signal, stop.signal]) : stop.signal }));
+    const results = await this.primary.runBatch(cloudRequests, {
+      concurrency: options.concurrency,
+      onItemError: (error, index) => {
+        const stoppedByUs = stop.signal.aborted && !requests[index].signal?.aborted;
+        if (isDaytonaDown(error) || stoppedByUs) {
+          down.push(index);
+          if (isDaytonaDown(error)) outage ??= error;
+          stop.abort();
+        }
+        return onItemError(error, index);
+      },
+    });
+    if (down.length === 0) return results;
+    try {
+      this.onPrimaryFailure(outage);
+    } catch (error) {
+      for (const i of down) results[i] = onItemError(error, i);
+      return results;
+    }
+    const local = await this.local.runBatch(down.map((i) => requests[i]), {
+      concurrency: options.concurrency,
+      onItemError: (error, j) => onItemError(error, down[j]),
+    });
+    down.forEach((i, j) => {
+      results[i] = markFallback(local[j]);
+    });
+    return results;
   }
 
   async createSandbox(): Promise<SandboxInfo> {

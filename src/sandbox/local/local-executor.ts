@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { inject, injectable } from 'inversify';
 import type { AppConfig } from '../../config/schema.js';
 import type { ExecutionResult, ExecutorStatus, RunLimits, RunRequest, SandboxInfo } from '../../kernel/contracts.js';
-import { type Logger, type SandboxExecutor, TOKENS } from '../../kernel/tokens.js';
+import { type BatchOptions, type Logger, type SandboxExecutor, TOKENS } from '../../kernel/tokens.js';
 import { KernelError, isKernelError } from '../../errors.js';
 import { INDICATORS } from '../../logging/logger.js';
 import { SANDBOX_PATHS, buildBwrapArgs } from './bwrap-command.js';
@@ -132,14 +132,23 @@ export class LocalExecutor implements SandboxExecutor {
     }
   }
 
-  async runBatch(requests: RunRequest[], options: { concurrency?: number } = {}): Promise<ExecutionResult[]> {
+  async runBatch(requests: RunRequest[], options: BatchOptions = {}): Promise<ExecutionResult[]> {
     const results = new Array<ExecutionResult>(requests.length);
     const width = Math.max(1, Math.min(options.concurrency ?? this.limiter.limit, requests.length));
     let next = 0;
+    let failed = false;
     const worker = async (): Promise<void> => {
-      while (next < requests.length) {
+      while (!failed && next < requests.length) {
         const i = next++;
-        results[i] = await this.run(requests[i]);
+        try {
+          results[i] = await this.run(requests[i]);
+        } catch (error) {
+          if (!options.onItemError) {
+            failed = true; // the batch rejects: start nothing more
+            throw error;
+          }
+          results[i] = options.onItemError(error, i);
+        }
       }
     };
     await Promise.all(Array.from({ length: width }, worker));

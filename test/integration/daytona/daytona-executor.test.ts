@@ -92,7 +92,8 @@ describe('DaytonaExecutor against the Daytona emulator (real @daytonaio/sdk)', (
     });
 
     it('runs a batch in order on the one sandbox', async () => {
-      const results = await executor().runBatch([runRequest('print(1)'), runRequest('print(2)'), runRequest('raise SystemExit(3)')]);
+      // Concurrency 1: the batch stays on the persistent sandbox (parallel lanes: see 'parallel batches').
+      const results = await executor().runBatch([runRequest('print(1)'), runRequest('print(2)'), runRequest('raise SystemExit(3)')], { concurrency: 1 });
       expect(results.map((r) => r.stdout)).toEqual(['1\n', '2\n', '']);
       expect(results.map((r) => r.exitCode)).toEqual([0, 0, 3]);
       expect(emulator.requests.filter((r) => r.route === 'create')).toHaveLength(1);
@@ -232,6 +233,167 @@ describe('DaytonaExecutor against the Daytona emulator (real @daytonaio/sdk)', (
       const error = await daytona.run(runRequest('print(1)')).catch((e: unknown) => e);
       expect(isKernelError(error, 'SANDBOX_TIMEOUT')).toBe(true);
       expect(emulator.liveCount).toBe(0);
+    });
+  });
+
+  describe('parallel batches', () => {
+    /** A program that sleeps long enough for the lanes to overlap, then prints its index. */
+    const sleeper = (i: number, limits: Parameters<typeof runRequest>[1] = {}) => runRequest(`import time\ntime.sleep(0.3)\nprint(${i})`, limits);
+    const creates = (since = 0) => emulator.requestsSince(since).filter((r) => r.route === 'create').length;
+    const idsOf = (results: { metadata: { sandboxId?: string | null } }[]) => new Set(results.map((r) => r.metadata.sandboxId));
+
+    it('runs items on 3 sandboxes at once, in request order, and reuses them for the next batch', async () => {
+      const store = new MemoryStateStore(emulatorConfig(emulator), silentLogger());
+      try {
+        const daytona = executor({ autoStopMinutes: 20, ttlMinutes: 90 }, 'batch-1', store);
+        const batch = Array.from({ length: 6 }, (_, i) => sleeper(i));
+        const first = await daytona.runBatch(batch, { concurrency: 3 });
+        expect(first.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n', '5\n']);
+        expect(first.every((r) => r.status === 'completed')).toBe(true);
+        expect(emulator.codeRunPeak, 'programs running at the same moment').toBe(3);
+        const ids = idsOf(first);
+        expect(ids.size).toBe(3);
+        expect(new Set(emulator.liveSandboxes().map((s) => s.id))).toEqual(ids);
+        expect(creates()).toBe(3);
+
+        // Every batch sandbox is created like the persistent one: only the (unique) name differs.
+        const live = emulator.liveSandboxes();
+        expect(new Set(live.map((s) => s.name)).size).toBe(3);
+        for (const sandbox of live) {
+          expect(sandbox.name).toMatch(/^rk-batch-1-[0-9a-f]{8}$/);
+          expect(sandbox.labels).toMatchObject({ app: APP_LABEL, instance: 'batch-1' });
+          expect({ ...sandbox.createBody, name: undefined }).toEqual({ ...live[0].createBody, name: undefined });
+        }
+        expect(live[0].createBody).toMatchObject({ networkBlockAll: true, autoStopInterval: 20, ttlMinutes: 90, autoDeleteInterval: 0 });
+        expect(new Set((await store.listSandboxes()).map((r) => r.sandboxId))).toEqual(ids);
+        const status = await daytona.status();
+        expect(status.extra).toMatchObject({ batchSandboxes: 2, batchLanes: 3 });
+        expect(ids.has(status.sandboxId)).toBe(true);
+
+        const mark = emulator.requests.length;
+        emulator.resetCodeRunPeak();
+        const second = await daytona.runBatch(batch.slice().reverse(), { concurrency: 3 });
+        expect(second.map((r) => r.stdout)).toEqual(['5\n', '4\n', '3\n', '2\n', '1\n', '0\n']);
+        expect(creates(mark), 'create requests in the second batch').toBe(0);
+        expect(emulator.codeRunPeak).toBe(3);
+        expect(idsOf(second)).toEqual(ids);
+
+        expect(await daytona.destroySandbox()).toBe(true);
+        expect(emulator.liveCount).toBe(0);
+        expect(await store.listSandboxes()).toEqual([]);
+        expect((await daytona.status()).extra).toMatchObject({ batchSandboxes: 0 });
+        expect(await daytona.destroySandbox()).toBe(false);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('uses no more sandboxes than the concurrency asks for', async () => {
+      const daytona = executor();
+      const results = await daytona.runBatch(Array.from({ length: 4 }, (_, i) => runRequest(`print(${i})`)), { concurrency: 2 });
+      expect(results.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n', '3\n']);
+      expect(creates()).toBe(2);
+      expect(emulator.codeRunPeak).toBeLessThanOrEqual(2);
+      expect(idsOf(results).size).toBeLessThanOrEqual(2);
+    });
+
+    it('RK_DAYTONA_BATCH_SANDBOXES=1 keeps batches sequential on the one sandbox', async () => {
+      const config = emulatorConfig(emulator, {}, {}, { RK_DAYTONA_BATCH_SANDBOXES: '1' });
+      expect(config.daytona.batchSandboxes).toBe(1);
+      const daytona = new DaytonaExecutor(config, silentLogger());
+      executors.push(daytona);
+      const results = await daytona.runBatch(Array.from({ length: 3 }, (_, i) => sleeper(i)), { concurrency: 3 });
+      expect(results.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n']);
+      expect(idsOf(results).size).toBe(1);
+      expect(emulator.codeRunPeak).toBe(1);
+      expect(creates()).toBe(1);
+      expect((await daytona.status()).extra).toMatchObject({ batchSandboxes: 0, batchLanes: 1 });
+    });
+
+    it('finishes the batch on the persistent sandbox when the batch sandboxes cannot be created, leaving none behind', async () => {
+      const store = new MemoryStateStore(emulatorConfig(emulator), silentLogger());
+      try {
+        const daytona = executor({}, undefined, store);
+        const warm = await daytona.run(runRequest('print("warm")'));
+        emulator.inject('create', { kind: 'status', status: 503 }, 100);
+        const results = await daytona.runBatch(Array.from({ length: 4 }, (_, i) => runRequest(`print(${i})`)), { concurrency: 3 });
+        emulator.clearFaults();
+        expect(results.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n', '3\n']);
+        expect(idsOf(results)).toEqual(new Set([warm.metadata.sandboxId]));
+        expect(creates()).toBeGreaterThan(2); // both batch lanes tried (and retried)
+        expect(emulator.liveSandboxes().map((s) => s.id)).toEqual([warm.metadata.sandboxId]);
+        expect((await store.listSandboxes()).map((r) => r.sandboxId)).toEqual([warm.metadata.sandboxId]);
+        expect((await daytona.status()).extra).toMatchObject({ batchSandboxes: 0 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('deletes a batch sandbox whose create answer never came, and the batch completes on the other lanes', async () => {
+      const daytona = executor({ createTimeoutS: 1 });
+      const warm = await daytona.run(runRequest('print("warm")'));
+      // The first of the two batch creates is carried out but answered after the client gave up.
+      emulator.inject('create', { kind: 'delay', ms: 2500 });
+      const results = await daytona.runBatch(Array.from({ length: 6 }, (_, i) => sleeper(i)), { concurrency: 3 });
+      expect(results.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n', '5\n']);
+      expect(creates()).toBe(3);
+      const ids = idsOf(results);
+      expect(ids.has(warm.metadata.sandboxId)).toBe(true);
+      expect(ids.size).toBeLessThanOrEqual(2);
+      await eventually(() => emulator.liveCount === 2, 'the timed-out create cleaned up');
+      expect(emulator.requests.filter((r) => r.route === 'delete')).toHaveLength(1);
+      expect((await daytona.status()).extra).toMatchObject({ batchSandboxes: 1 });
+    });
+
+    it('never runs a network-blocked item in a batch sandbox that has network', async () => {
+      const daytona = executor();
+      const open = await daytona.runBatch(Array.from({ length: 3 }, (_, i) => runRequest(`print(${i})`, { enableNetworking: true })), { concurrency: 3 });
+      expect(open.every((r) => r.status === 'completed')).toBe(true);
+      expect(emulator.liveSandboxes().map((s) => s.networkBlockAll)).toEqual([false, false, false]);
+      const blocked = await daytona.runBatch(Array.from({ length: 3 }, (_, i) => runRequest(`print(${i})`)), { concurrency: 3 });
+      expect(blocked.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n']);
+      expect(emulator.liveSandboxes().map((s) => s.networkBlockAll)).toEqual([true, true, true]);
+      for (const id of idsOf(blocked)) expect(emulator.liveSandboxes().find((s) => s.id === id)?.networkBlockAll).toBe(true);
+    });
+
+    it('lets batch sandboxes idle out while the persistent one is busy', async () => {
+      const daytona = executor({ idleTimeoutS: 0.3 });
+      const warm = await daytona.run(runRequest('print("warm")'));
+      await daytona.runBatch(Array.from({ length: 3 }, (_, i) => runRequest(`print(${i})`)), { concurrency: 3 });
+      expect(creates()).toBe(3);
+      const busy = daytona.run(runRequest('import time\ntime.sleep(1.5)\nprint("busy")'));
+      try {
+        await eventually(() => emulator.liveCount === 1, 'batch sandboxes deleted after the idle timeout');
+        expect(emulator.liveSandboxes()[0].id).toBe(warm.metadata.sandboxId);
+      } finally {
+        expect((await busy).stdout).toBe('busy\n');
+      }
+      await eventually(() => emulator.liveCount === 0, 'persistent sandbox deleted after the idle timeout');
+      expect((await daytona.status()).extra).toMatchObject({ batchSandboxes: 0 });
+    });
+
+    it('close() deletes every batch sandbox and unregisters them', async () => {
+      const store = new MemoryStateStore(emulatorConfig(emulator), silentLogger());
+      try {
+        const daytona = executor({}, undefined, store);
+        await daytona.runBatch(Array.from({ length: 3 }, (_, i) => runRequest(`print(${i})`)), { concurrency: 3 });
+        expect(emulator.liveCount).toBe(3);
+        await daytona.close();
+        expect(emulator.liveCount).toBe(0);
+        expect(await store.listSandboxes()).toEqual([]);
+        await expect(daytona.runBatch([runRequest('print(1)')])).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('rejects with ABORTED when an item\'s signal is aborted, as run() does', async () => {
+      const daytona = executor();
+      const controller = new AbortController();
+      controller.abort();
+      const aborted = { ...runRequest('print(2)'), signal: controller.signal };
+      await expect(daytona.runBatch([runRequest('print(1)'), aborted, runRequest('print(3)')], { concurrency: 3 })).rejects.toMatchObject({ code: 'ABORTED' });
+      await expect(daytona.runBatch([aborted], { concurrency: 1 })).rejects.toMatchObject({ code: 'ABORTED' });
     });
   });
 

@@ -13,10 +13,18 @@ import type { DaytonaEmulator } from '../../emulator/daytona-emulator.js';
 
 type DaytonaInput = NonNullable<ConfigInput['daytona']>;
 
-/** Config for the real SDK against `emulator`; `daytona` overrides merge into the Daytona part. */
-export function emulatorConfig(emulator: DaytonaEmulator, daytona: Partial<DaytonaInput> = {}, rest: Partial<ConfigInput> = {}): Readonly<AppConfig> {
+/**
+ * Config for the real SDK against `emulator`; `daytona` overrides merge into the Daytona part;
+ * `env` is read as the environment would be (overrides win).
+ */
+export function emulatorConfig(
+  emulator: DaytonaEmulator,
+  daytona: Partial<DaytonaInput> = {},
+  rest: Partial<ConfigInput> = {},
+  env: Record<string, string> = {},
+): Readonly<AppConfig> {
   return loadConfig({
-    env: {},
+    env,
     overrides: {
       ...rest,
       daytona: {

@@ -3,6 +3,7 @@ import { Container } from 'inversify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../../src/config/schema.js';
+import type { ExecutionResult } from '../../../src/kernel/contracts.js';
 import { isKernelError } from '../../../src/errors.js';
 import { type SandboxExecutor, TOKENS } from '../../../src/kernel/tokens.js';
 import { INDICATORS } from '../../../src/logging/logger.js';
@@ -130,6 +131,28 @@ describe('FallbackExecutor (real SDK, emulator, real local executor)', () => {
     const result = await executor.run(runRequest('print("local")'));
     expect(result.metadata).toMatchObject({ sandboxType: 'local', fallback: true });
     expect(emulator.liveCount).toBe(0);
+  });
+
+  it('in a batch with per-item errors, runs on local only the items Daytona could not run, or reports them with never', async () => {
+    const asResult = (error: unknown): ExecutionResult => ({
+      exitCode: null, stdout: '', stderr: String((error as Error).message), executionTime: 0, status: 'error',
+      resourceUsage: { cpuUsagePercent: 0, memoryUsageMb: 0 },
+      metadata: { sandboxType: 'daytona', sandboxId: null, isolation: 'daytona', truncated: false, fallback: false, streamsMerged: false, reason: (error as { code?: string }).code },
+    });
+    const items = [1, 2, 3].map((n) => runRequest(`print(${n})`));
+    executor = buildExecutor(emulatorConfig(emulator)).executor;
+    await emulator.goDown();
+    const auto = await executor.runBatch(items, { concurrency: 3, onItemError: asResult });
+    expect(auto.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n']);
+    for (const r of auto) expect(r.metadata).toMatchObject({ sandboxType: 'local', fallback: true });
+    await emulator.comeBack();
+    await executor.close();
+
+    executor = buildExecutor(emulatorConfig(emulator, { fallback: 'never' })).executor;
+    await emulator.goDown();
+    const never = await executor.runBatch(items, { concurrency: 3, onItemError: asResult });
+    expect(never.map((r) => [r.status, r.metadata.reason])).toEqual(items.map(() => ['error', 'SANDBOX_UNAVAILABLE']));
+    await emulator.comeBack();
   });
 
   it('falls back on 503 after the retries, but not on a rate limit or a program failure', async () => {
