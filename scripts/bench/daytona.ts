@@ -85,6 +85,23 @@ export async function benchDaytona(): Promise<BenchRow[]> {
         httpRequestsPerExecution: round(freshRequests, 2),
       },
     });
+
+    // A batch of 6 programs that each sleep 0.2 s (a stand-in for remote compute): on the
+    // RK_DAYTONA_BATCH_SANDBOXES=3 default lanes, beside one after the other on one sandbox.
+    const batch = Array.from({ length: 6 }, (_, i) => ({ ...REQUEST, code: `import time\ntime.sleep(0.2)\nprint(${i})\n` }));
+    await executor.runBatch(batch, { concurrency: 3 }); // creates the extra sandboxes
+    const parallel = await measure(() => executor.runBatch(batch, { concurrency: 3 }), { runs: 5 });
+    const sequential = await measure(() => executor.runBatch(batch, { concurrency: 1 }), { runs: 5 });
+    rows.push({
+      group: 'daytona',
+      scenario: 'runBatch 6 x sleep(0.2), 3 reused sandboxes (emulator)',
+      runs: parallel.runs,
+      medianMs: parallel.medianMs,
+      p95Ms: parallel.p95Ms,
+      baseline: { scenario: 'same batch on one sandbox', medianMs: sequential.medianMs, p95Ms: sequential.p95Ms },
+      speedup: round(sequential.medianMs / parallel.medianMs, 2),
+      extra: { sandboxesLive: emulator.liveCount },
+    });
     return rows;
   } finally {
     await executor.close();
