@@ -11,11 +11,11 @@ type Role = 'prevalence' | 'sensitivity' | 'specificity' | 'fpr' | 'fnr' | 'reli
 // Checked in order: the first pattern that matches a rate's clause gives its role.
 const ROLE_PATTERNS: [Role, RegExp][] = [
   ['specificity', /specificity|\bspecific\b|true[\s-]+negative|correctly\s+(?:identif\w+|clears?|rules?\s+out)\s+[^,;]*\b(?:healthy|without|negative|non|legitimate|uninfected)|\btests?\s+negative/],
-  ['fpr', /false[\s-]+positive|false\s+alarm|mistakenly|incorrectly|wrongly|erroneously|by\s+mistake|\bwithout\b|\bhealthy\b|\blegitimate\b|\bgood\s+[a-z]+|\bother\s+[a-z]+|\bnon-?(?:spam|diseased|infected|carriers?|users?)\b|\buninfected\b|\bclean\b|\binnocent\b/],
+  ['fpr', /false[\s-]+positive|false\s+alarm|mistakenly|incorrectly|wrongly|erroneously|by\s+mistake|\bwithout\b|\bwith\s+no\b|\bwhen\s+there\s+is\s+no\b|\bhealthy\b|\blegitimate\b|\bgood\s+[a-z]+|\bother\s+[a-z]+|\bnon-?(?:spam|diseased|infected|carriers?|users?)\b|\buninfected\b|\bclean\b|\binnocent\b/],
   ['fnr', /false[\s-]+negative/],
   ['reliability', /reliab|accura|of\s+the\s+time|gets?\s+it\s+right|correctly\s+identif\w+\s+(?:the\s+)?(?:cabs?|colou?rs?|cars?)/],
   ['sensitivity', /sensitivity|\bsensitive\b|true[\s-]+positive|detects?|catch(?:es)?|\bflags?\b|alerts?|alarm|positive|identif|recall|appears\s+in|hit\s+rate|of\s+(?:the\s+)?(?:sick|infected|diseased|cases|carriers|patients\s+with|people\s+with|those\s+with)/],
-  ['prevalence', /prevalen|base\s+rate|affects?|\bhave\b|\bhas\b|\bare\b|\bis\b|\bcarr(?:y|ies)\b|\buses?\b|\bcomes?\b|population|\brare\b|\bsuffer|\bcontains?\b/],
+  ['prevalence', /prevalen|base\s+rate|affects?|\bhappens?\b|\boccurs?\b|\bhave\b|\bhas\b|\bare\b|\bis\b|\bcarr(?:y|ies)\b|\buses?\b|\bcomes?\b|population|\brare\b|\bsuffer|\bcontains?\b/],
 ];
 
 interface Rate {
@@ -40,6 +40,29 @@ function clauseAround(text: string, start: number, end: number): { clause: strin
   const rightCandidates = [',', ';', '. ', ' and ', ' but ', ' while ', '?'].map((s) => text.indexOf(s, end)).filter((i) => i >= 0);
   const right = rightCandidates.length ? Math.min(...rightCandidates) : text.length;
   return { clause: text.slice(left + 1, right), tail: text.slice(end, right) };
+}
+
+const POSITIVE_RESULT = /^(?:\+|pos|positive|test\s+positive|positive\s+test|t\+|alarm|flagged|flag)$/;
+const NEGATIVE_RESULT = /^(?:-|neg|negative|test\s+negative|negative\s+test|t-)$/;
+const NEGATED = /^(?:not\s+|no\s+|non-?|~|!|un)/;
+/** A result stated as evidence, not as a property of the test ("false negative rate"). */
+const NEGATIVE_EVIDENCE = /(?<!false\s|false-|true\s|true-)\bnegative\s+(?:test|result|screen|reading|mammogram|scan)\b|\b(?:tests?|tested|came\s+back|comes\s+back|turns?\s+out|is|was)\s+negative\b/;
+const POSITIVE_EVIDENCE = /(?<!false\s|false-|true\s|true-)\bpositive\s+(?:test|result|screen|reading|mammogram|scan)\b|\b(?:tests?|tested|came\s+back|comes\s+back|turns?\s+out|is|was)\s+positive\b/;
+
+/**
+ * The role of a rate written in probability notation right before it: "P(D) =" is the base rate,
+ * "P(+|D) =" the sensitivity, "P(+|not D) =" the false positive rate, "P(-|not D) =" the
+ * specificity, "P(-|D) =" the false negative rate. Undefined when the rate is not written so.
+ */
+function notationRole(before: string): Role | undefined {
+  const m = /\bp\s*\(\s*([^()|]+?)\s*(?:\|\s*([^()]+?)\s*)?\)\s*(?:=|is|of)\s*$/.exec(before);
+  if (!m) return undefined;
+  const [event, given] = [m[1].trim(), m[2]?.trim()];
+  if (given === undefined) return POSITIVE_RESULT.test(event) || NEGATIVE_RESULT.test(event) || NEGATED.test(event) ? undefined : 'prevalence';
+  const absent = NEGATED.test(given);
+  if (POSITIVE_RESULT.test(event)) return absent ? 'fpr' : 'sensitivity';
+  if (NEGATIVE_RESULT.test(event)) return absent ? 'specificity' : 'fnr';
+  return undefined;
 }
 
 /** Bayes-rule extractor; null when the question has no rates. */
@@ -77,6 +100,11 @@ export function extractBayesRule(scan: Scan): Extraction | null {
   if (bad) return { kind: 'decline', reason: `The rate ${bad.num.raw} is ${bad.value > 1 ? 'above 100 %' : 'negative'}; rates must lie between 0 and 100 %.`, severity: 'inconsistent' };
   for (const rate of rates) {
     if (rate.role !== null) continue;
+    const written = notationRole(scan.text.slice(Math.max(0, rate.num.start - 60), rate.num.start));
+    if (written !== undefined) {
+      rate.role = written;
+      continue;
+    }
     for (const [role, re] of ROLE_PATTERNS) {
       if (re.test(rate.clause)) {
         rate.role = role;
@@ -133,7 +161,16 @@ export function extractBayesRule(scan: Scan): Extraction | null {
   // The evidence is stated in the question or the sentence right before it (which states no rates).
   const prior = scan.questionIndex > 0 ? scan.sentences[scan.questionIndex - 1] : undefined;
   const evidenceText = asked + (prior && !rates.some((r) => r.num.sentence === scan.questionIndex - 1) ? ` ${prior.text}` : '');
-  const negative = /\b(?:tests?|tested|comes?\s+back|result\s+is|is|was|were)\s+negative\b|\bnegative\s+(?:test|result)\b|\bnot\s+flagged\b|\bpasses\s+the\s+filter\b/.test(evidenceText);
+  // "a negative mammogram", "tests negative": the evidence names a negative result and no positive
+  // one ("false negative rate" is a property of the test, not the evidence).
+  const evidence = evidenceText.replace(/\bfalse[\s-]+(?:positive|negative)s?\b/g, ' ');
+  const negative =
+    /\b(?:tests?|tested|comes?\s+back|result\s+is|is|was|were)\s+negative\b|\bnegative\s+(?:test|result)\b|\bnot\s+flagged\b|\bpasses\s+the\s+filter\b/.test(evidenceText) ||
+    (/\bnegative\b/.test(evidence) && !/\bpositive\b/.test(evidence)) ||
+    /\bp\s*\([^()|]+\|\s*(?:-|neg|negative)\s*\)/.test(asked) ||
+    // "A negative test comes from a screening with 90% sensitivity ...": the evidence may sit in a
+    // data sentence; taken only when the text states no positive result anywhere.
+    (!/\bpositive\b/.test(evidence) && NEGATIVE_EVIDENCE.test(scan.text) && !POSITIVE_EVIDENCE.test(scan.text));
   const afterProbability = asked.slice(Math.max(0, asked.search(/\b(?:probability|chance|likelihood|odds|likely|percent)\b/)));
   const complement = /\b(?:not|n't|healthy|free\s+of|legitimate|no\s+disease|uninfected)\b|\b[a-z]+-free\b/.test(afterProbability.replace(/\bnot\s+flagged\b|\btests?\s+not\b/g, ''));
   const used = rates

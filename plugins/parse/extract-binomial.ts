@@ -80,6 +80,25 @@ function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; valu
   return { decline: `The question compares a count (${c.num.raw}) in future trials; the embedded reasoner answers questions about the proportion itself (e.g. "probability that p is above 0.5").`, severity: 'missing' };
 }
 
+/**
+ * "52% chose A and the rest chose B. Probability the next visitor chooses B?": the question names
+ * the outcome of "the rest", which the counted label does not carry; answering with the counted
+ * share would give the complement. Returns the rest's label when that happens.
+ */
+function asksAboutTheRest(scan: Scan, asked: string, countedLabel: string): string | null {
+  const dataText = scan.questionIndex >= 0 ? scan.text.slice(0, scan.sentences[scan.questionIndex].start) : scan.text;
+  const rest = /\b(?:the\s+)?(?:rest|remainder|others)\s+(?:were\s+|was\s+|are\s+|chose\s+|picked\s+|preferred\s+|said\s+|went\s+(?:to\s+|with\s+)?|voted\s+(?:for\s+)?)?([a-z]+)(?:\s+([a-z]+))?/.exec(dataText);
+  if (!rest || /^(?:not|did|didn't|were|was|the|a|an|no)$/.test(rest[1]) || sameOutcome(rest[1], countedLabel)) return null;
+  // "on time", "in stock": a preposition needs its noun to name the outcome.
+  const phrase = /^(?:on|in|at|by|of)$/.test(rest[1]) && rest[2] ? `${rest[1]} ${rest[2]}` : rest[1];
+  const named = phrase.length === 1
+    ? new RegExp(String.raw`\b(?:chooses?|picks?|prefers?|is|for|be|option|group)\s+${phrase}\b`).test(asked)
+    : phrase.includes(' ')
+      ? new RegExp(String.raw`\b${phrase}\b`).test(asked)
+      : new RegExp(String.raw`\b${phrase.slice(0, Math.min(phrase.length, 5))}`).test(asked);
+  return named ? phrase : null;
+}
+
 /** Binomial extractor; `modelComparison` switches to the fair-vs-biased question. */
 export function extractBinomial(scan: Scan, options: { modelComparison: boolean }): Extraction | null {
   const asked = questionText(scan);
@@ -103,6 +122,13 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
   if ('decline' in group) return { kind: 'decline', reason: group.decline, severity: 'inconsistent' };
   penalties.push(...group.penalties);
   const used = [...group.used];
+  // The rest of the trials is the complement of the counted ones: n - k of them.
+  const restAsked = asksAboutTheRest(scan, asked, group.label);
+  if (restAsked) {
+    group.successes = group.trials - group.successes;
+    group.label = restAsked;
+    penalties.push(penalty(`the question asks about "${restAsked}", the rest of the trials: used the complement of the counted outcome`, 0.95));
+  }
 
   if (options.modelComparison) {
     const fairAt = asked.search(FAIR_WORDS);

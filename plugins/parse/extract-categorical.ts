@@ -90,22 +90,22 @@ function isLabelNumber(_scan: Scan, n: Num): boolean {
  * Generic lists of labelled counts ("36 coffees, 24 teas and 12 juices", "candidate X got 410
  * votes, candidate Y 380"): segments split at commas/"and", each with one count and a label.
  */
-function segmentCounts(scan: Scan, end: number): { entries: CountEntry[]; restLabel: string | null } {
-  const text = scan.text.slice(0, end);
+function segmentCounts(scan: Scan, from: number, end: number, shares = false): { entries: CountEntry[]; restLabel: string | null } {
+  const text = scan.text.slice(from, end);
   const pieces: { start: number; text: string }[] = [];
   const sep = /,\s*(?:and\s+)?|;\s*|\s+and\s+|:\s+|\.\s+/g;
   let last = 0;
   for (const m of text.matchAll(sep)) {
-    pieces.push({ start: last, text: text.slice(last, m.index) });
+    pieces.push({ start: from + last, text: text.slice(last, m.index) });
     last = (m.index ?? 0) + m[0].length;
   }
-  pieces.push({ start: last, text: text.slice(last) });
+  pieces.push({ start: from + last, text: text.slice(last) });
   let best: CountEntry[] = [];
   let run: CountEntry[] = [];
   let restLabel: string | null = null;
   for (const piece of pieces) {
     const nums = scan.numbers.filter(
-      (n) => n.start >= piece.start && n.start < piece.start + piece.text.length && !n.percent && !namesCategories(n) && !isTotal(scan, n) && !isLabelNumber(scan, n),
+      (n) => n.start >= piece.start && n.start < piece.start + piece.text.length && n.percent === shares && !namesCategories(n) && !isTotal(scan, n) && !isLabelNumber(scan, n),
     );
     const rest = /\b(?:the\s+)?(?:rest|remaining(?:\s+ones)?|remainder|others)\b/.exec(piece.text);
     if (rest && nums.length === 0 && run.length >= 2) {
@@ -116,7 +116,7 @@ function segmentCounts(scan: Scan, end: number): { entries: CountEntry[]; restLa
       }
     }
     const words = labelWords(piece.text);
-    if (nums.length === 1 && words.length > 0 && Number.isInteger(nums[0].value)) {
+    if (nums.length === 1 && words.length > 0 && (shares || Number.isInteger(nums[0].value))) {
       run.push({ label: words.join(' '), count: nums[0].value, num: nums[0] });
     } else {
       if (run.length > best.length) best = run;
@@ -197,7 +197,37 @@ function splitStructuralEntries(scan: Scan, entries: CountEntry[], hasRest: bool
   if (noun && first.count === others.length + (hasRest ? 1 : 0) && others.every((e) => e.label.split(' ').includes(noun))) {
     return { entries: others, structural: [{ num: first.num, role: 'number of categories' }] };
   }
+  // "a survey with 3 choises, 14 chose option A ...": a number right after "with" in the opening
+  // clause sets the scene; it is a category only if it is neither the number of categories nor
+  // the total, and then the reading is too unsure to answer.
+  if (/\bwith\s*$/.test(scan.text.slice(Math.max(0, first.num.start - 8), first.num.start))) {
+    if (first.count === others.length + (hasRest ? 1 : 0)) return { entries: others, structural: [{ num: first.num, role: 'number of categories' }] };
+    if (!hasRest && first.count === sumOthers) return { entries: others, structural: [{ num: first.num, role: 'total count' }] };
+    return { entries: [], structural: [] };
+  }
   return { entries, structural: [] };
+}
+
+/**
+ * Listed categories whose whole label the question writes, each at a place no longer label
+ * already took ("satisfied or very satisfied" names two categories, not "satisfied" twice).
+ */
+function namedCategories(asked: string, entries: CountEntry[]): CountEntry[] {
+  if (!entries.every((e) => e.label.length > 1)) return [];
+  const taken: [number, number][] = [];
+  const named: CountEntry[] = [];
+  for (const e of [...entries].sort((a, b) => b.label.length - a.label.length)) {
+    const words = e.label.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const re = new RegExp(String.raw`\b${words.join('\\s+')}(?:e?s)?\b`, 'g');
+    for (const m of asked.matchAll(re)) {
+      const span: [number, number] = [m.index ?? 0, (m.index ?? 0) + m[0].length];
+      if (taken.some(([a, b]) => span[0] < b && a < span[1])) continue;
+      taken.push(span);
+      named.push(e);
+      break;
+    }
+  }
+  return named;
 }
 
 /** Categorical extractor; null when there are no category counts. */
@@ -208,11 +238,26 @@ export function extractCategorical(scan: Scan): Extraction | null {
   const questionStart = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : scan.text.length;
   let entries = die ? diceCounts(scan) : optionCounts(scan);
   let restLabel: string | null = null;
+  /** The entries are shares of a total ("52% chose A, 30% chose B"), converted to counts below. */
+  let shares = false;
   if (!die) {
-    const segments = segmentCounts(scan, questionStart);
+    // The data precede the question, or follow it ("what's the chance of a latte? today: 48
+    // lattes, 30 cappuccinos, 22 espressos").
+    const questionEnd = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].end : scan.text.length;
+    const before = scan.numbers.filter((n) => n.start < questionStart).length;
+    const [from, to] = before === 0 && questionEnd < scan.text.length ? [questionEnd, scan.text.length] : [0, questionStart];
+    const segments = segmentCounts(scan, from, to);
     if (segments.entries.length + (segments.restLabel ? 1 : 0) > entries.length) {
       entries = segments.entries;
       restLabel = segments.restLabel;
+    }
+    if (entries.length === 0) {
+      const percents = segmentCounts(scan, from, to, true);
+      if (percents.entries.length >= 2) {
+        entries = percents.entries;
+        restLabel = percents.restLabel;
+        shares = true;
+      }
     }
   }
   if (entries.length === 0) return null;
@@ -221,6 +266,7 @@ export function extractCategorical(scan: Scan): Extraction | null {
     const split = splitStructuralEntries(scan, entries, restLabel !== null);
     entries = split.entries;
     structural.push(...split.structural);
+    if (entries.length === 0) return null;
   }
   const negative = entries.find((e) => e.count < 0);
   if (negative) return { kind: 'decline', reason: `The count ${negative.num.raw} is negative; category counts cannot be negative.`, severity: 'inconsistent' };
@@ -234,7 +280,7 @@ export function extractCategorical(scan: Scan): Extraction | null {
     return { kind: 'decline', reason: `The question lists ${entries.length} categories but says there are ${categoryCount}.`, severity: 'inconsistent' };
   }
   const used: { num: Num; role: string }[] = [...structural, ...entries.flatMap((e) => [
-    { num: e.num, role: `count of ${e.label}` },
+    { num: e.num, role: shares ? `share of ${e.label}` : `count of ${e.label}` },
     ...(e.labelNum ? [{ num: e.labelNum, role: `face ${e.label}` }] : []),
   ])];
   // Numbers that name things rather than count them: "3 options", "a 6-sided die", "rolling a 6".
@@ -246,12 +292,29 @@ export function extractCategorical(scan: Scan): Extraction | null {
       used.push({ num: n, role: 'asked face' });
     }
   }
-  const sum = entries.reduce((s, e) => s + e.count, 0);
   const totalNum = scan.numbers.find(
     (n) => !entries.some((e) => e.num === n) && Number.isInteger(n.value) && !n.percent &&
       (isTotal(scan, n) || /^(?:times|rolls|throws|respondents|people|votes|voters|customers|students|draws|participants|users|responses|ballots|trials)$/.test(n.after[0] ?? '') || /\b(?:surveyed|polled|asked|rolled|thrown|tossed|of)$/.test(n.before.at(-1) ?? '')) &&
       !(n.after[1] === 'times' || n.after[0] === 'faces' || n.after[0] === 'sided' || n.after[0] === 'options'),
   );
+  if (shares) {
+    // Shares become counts of the stated total; they must be whole and add up to at most 100 %.
+    if (!totalNum) return { kind: 'decline', reason: 'The question gives category percentages but not how many responses they are percentages of.', severity: 'missing' };
+    const shareSum = entries.reduce((s, e) => s + e.count, 0);
+    if (shareSum > 100 + 1e-9) return { kind: 'decline', reason: `The category percentages add up to ${shareSum} %, more than 100 %.`, severity: 'inconsistent' };
+    if (restLabel === null && Math.abs(shareSum - 100) > 1e-9) {
+      return { kind: 'decline', reason: `The category percentages add up to ${shareSum} %, not 100 %; list every category or say "the rest".`, severity: 'inconsistent' };
+    }
+    const converted: CountEntry[] = [];
+    for (const e of entries) {
+      const exact = (e.count / 100) * totalNum.value;
+      if (Math.abs(exact - Math.round(exact)) > 1e-6) return { kind: 'decline', reason: `${e.num.raw} of ${totalNum.raw} is not a whole number; give the counts.`, severity: 'inconsistent' };
+      converted.push({ ...e, count: Math.round(exact) });
+    }
+    entries = converted;
+    penalties.push(penalty(`category percentages read as counts of ${totalNum.raw}`, 0.98));
+  }
+  const sum = entries.reduce((s, e) => s + e.count, 0);
   let total = sum;
   if (restLabel !== null) {
     if (!totalNum) return { kind: 'decline', reason: 'The question says "the rest" but gives no total to take the rest from.', severity: 'missing' };
@@ -305,6 +368,26 @@ export function extractCategorical(scan: Scan): Extraction | null {
   if (askedFace !== undefined) {
     askedLabel = askedFace;
     askedEntry = entries.find((e) => e.label === askedFace);
+  } else if (!die && namedCategories(asked, entries).length >= 2) {
+    // "satisfied or very satisfied": several listed categories at once. By the Dirichlet's
+    // aggregation property their total probability is a Beta of the summed counts; without "or"
+    // the question may be comparing them, so decline rather than guess.
+    const named = namedCategories(asked, entries);
+    if (!/\bor\b/.test(asked)) {
+      return { kind: 'decline', reason: 'The question names several categories; the embedded reasoner answers the probability of one category, or of several joined by "or".', severity: 'unsupported' };
+    }
+    const counts = entries.length === categoryCount ? entries.map((e) => e.count) : null;
+    return {
+      kind: 'problem',
+      problem: { family: 'categorical', categoryCount, total, askedCount: named.reduce((s, e) => s + e.count, 0), askedCategories: named.length, askedLabel: named.map((e) => e.label).join(' or '), counts },
+      used,
+      penalties,
+    };
+  } else if (!die && namedCategories(asked, entries).length === 1) {
+    // The question writes one whole label: that is the category, even when its words also occur
+    // in another label ("satisfied" beside "very satisfied").
+    askedEntry = namedCategories(asked, entries)[0];
+    askedLabel = askedEntry.label;
   } else if (entries.some((e) => e.label.includes(' ') || e.label.length > 1)) {
     const asks = new Set(labelWords(asked));
     const scored = entries

@@ -52,7 +52,8 @@ export function extractExponential(scan: Scan): Extraction | null {
     const isTime = (n: Num) => !exclude.has(n) && n.sentence !== scan.questionIndex && lookupUnit(n.after[0] ?? '')?.dimension === 'time';
     const totalNum = scan.numbers.find((n) => isTime(n) && /\b(?:total|combined|sum|summed|altogether|cumulative|added\s+up|add\s+up|adding\s+up)\b/.test(n.before.slice(-4).join(' ') + ' ' + n.after.slice(1, 4).join(' ')));
     // "8 components had an average lifetime of 500 hours": the total is count x mean.
-    const meanNum = totalNum ? undefined : scan.numbers.find((n) => isTime(n) && /\b(?:average|averaged|mean)\b/.test(n.before.slice(-4).join(' ')));
+    // "the mean time between failures was 200 days": the adjective may sit five words back.
+    const meanNum = totalNum ? undefined : scan.numbers.find((n) => isTime(n) && /\b(?:average|averaged|mean)\b/.test(n.before.slice(-6).join(' ')));
     const timeNum = totalNum ?? meanNum;
     if (!timeNum) return null;
     const countNum = scan.numbers.find((n) => n !== timeNum && !exclude.has(n) && Number.isInteger(n.value) && !n.percent && lookupUnit(n.after[0] ?? '') === null);

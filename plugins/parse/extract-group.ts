@@ -5,7 +5,7 @@
  * model-comparison and two-proportions extractors. Pure.
  */
 import { modelCatalog } from '../model-catalog.js';
-import { penalty, type Num, type Scan } from './scan.js';
+import { isCompoundModifier, penalty, type Num, type Scan } from './scan.js';
 import { lookupUnit } from './units.js';
 import type { ParsePenalty } from '../problem.js';
 
@@ -110,7 +110,7 @@ function isExposure(num: Num): boolean {
 export function extractGroup(scan: Scan, start: number, end: number, exclude: Set<Num>, asked: string): GroupResult {
   const region = scan.text.slice(start, end);
   // Years ("hired in 2022") name a time, not a count.
-  const nums = scan.numbers.filter((n) => n.start >= start && n.start < end && !exclude.has(n) && !isYear(n));
+  const nums = scan.numbers.filter((n) => n.start >= start && n.start < end && !exclude.has(n) && !isYear(n) && !isCompoundModifier(scan, n));
   const negative = nums.find((n) => n.value < 0);
   if (negative) return { decline: `The count ${negative.raw} is negative; counts of trials and successes cannot be negative.` };
 
@@ -141,7 +141,8 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
   }
 
   // 1. "k ... of/out of/in/from n" and "k/n".
-  const kOfN = /(\d+(?:\.\d+)?)((?:\s+[a-z'-]+){0,3}?)\s*(?:\s(?:out\s+of|of|in|from|among)\s+(?:(?:the|its|our|their|his|her|these|those)\s+(?:last\s+|first\s+|past\s+)?|a\s+total\s+of\s+|all\s+|only\s+)?|\/)(\d+(?:\.\d+)?)(?![\d%]|\.\d)/g;
+  // Words between k and "of n" start with a letter: in "quick 1 - out of 350" the dash is not a word.
+  const kOfN = /(\d+(?:\.\d+)?)((?:\s+[a-z][a-z'-]*){0,3}?)\s*(?:\s(?:out\s+of|of|in|from|among)\s+(?:(?:the|its|our|their|his|her|these|those)\s+(?:last\s+|first\s+|past\s+)?|a\s+total\s+of\s+|all\s+|only\s+)?|\/)(\d+(?:\.\d+)?)(?![\d%]|\.\d)/g;
   for (const m of region.matchAll(kOfN)) {
     const k = byStart(start + (m.index ?? 0));
     const n = byStart(start + (m.index ?? 0) + m[0].length - m[3].length);
@@ -180,6 +181,26 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
         nNum = n;
         kNum = k;
       }
+    }
+  }
+
+  // 4. "made: 61, missed: 24", "won 12, lost 8", "on time 188, late 22": two outcomes, each
+  // named before its count, and no stated total.
+  if (!kNum || !nNum) {
+    const pair = opposedCounts(scan, start, end, exclude);
+    const others = nums.filter((n) => pair && n !== pair.first.num && n !== pair.second.num && isIntegerCount(n) && !isExposure(n));
+    if (pair && others.length === 0) {
+      // When the data sit in the question sentence, their own labels do not say what is asked.
+      const chosen = pickOutcome(pair, asked.replace(scan.text.slice(pair.first.labelStart, pair.second.num.end), ' '));
+      if (chosen === null) return null;
+      const other = chosen === pair.first ? pair.second : pair.first;
+      return finish(scan, asked, {
+        successes: chosen.num.value,
+        trials: chosen.num.value + other.num.value,
+        label: chosen.label,
+        used: [{ num: chosen.num, role: `count of ${chosen.label}` }, { num: other.num, role: `count of ${other.label}` }],
+        penalties: [],
+      });
     }
   }
 
@@ -318,4 +339,87 @@ function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
     };
   }
   return group;
+}
+
+/** One outcome named before its count ("made: 61"). */
+export interface NamedCount {
+  label: string;
+  num: Num;
+  /** Where the label starts in the text. */
+  labelStart: number;
+}
+
+// Outcome label, optional ":" or "=", then the count; the label is one or two words ("on time").
+const NAMED_COUNT = /(?:^|[\s,;:(/-])((?:(?:on|in|not|did|no|said)\s+)?[a-z]+)\s*[:=]?\s*(\d+)(?!\d|\.\d|\s*%|\s*\/\s*\d|\s*(?:of|out\s+of|in|from)\s+\d)/g;
+
+/** Words for the failing outcome of a trial, used when the question names neither outcome. */
+const FAILURE_LABELS = /^(?:missed|misses|miss|lost|losses|loss|failed|fails|failures|failure|late|delayed|no|conceded|wrong|incorrect|rejected|not\s+[a-z]+|did\s+not|no\s+[a-z]+)$/;
+
+/** Irregular verb forms a question may use for an outcome label ("won 12" ... "we win"). */
+const OTHER_FORMS: Record<string, string[]> = { won: ['win', 'wins', 'winning'], lost: ['lose', 'loses', 'losing', 'loss'], made: ['make', 'makes', 'making'], hit: ['hits'] };
+
+/**
+ * Two counts, each written after the name of its outcome, side by side in one clause ("made: 61,
+ * missed: 24", "won 12, lost 8", "yes: 140 / no: 85"): the two outcomes of the same trials. Null
+ * when there is no such pair or more than one (two groups: "team A won 12, lost 8; team B won 15,
+ * lost 5" is a comparison, not one proportion).
+ */
+export function opposedCounts(scan: Scan, start: number, end: number, exclude: Set<Num> = new Set()): { first: NamedCount; second: NamedCount } | null {
+  const region = scan.text.slice(start, end);
+  const found: NamedCount[] = [];
+  for (const m of region.matchAll(NAMED_COUNT)) {
+    const at = start + (m.index ?? 0) + m[0].lastIndexOf(m[2]);
+    const labelStart = start + (m.index ?? 0) + m[0].indexOf(m[1]);
+    const num = scan.numbers.find((n) => n.start === at || n.start === at - 1);
+    const label = m[1].replace(/\s+/g, ' ');
+    if (!num || exclude.has(num) || num.percent || !Number.isInteger(num.value) || SKIP_LABEL_WORDS.has(label) || TRIAL_NOUNS.has(label) || lookupUnit(label) !== null) continue;
+    if (/^(?:and|or|with|of|in|on|at|by|for|from|to|than|about|after|before|over|under|every|each|last|next|first|only|total|were|was|is|are|had|has|have|got|after|than|vs|versus|the|a|an|our|their|his|her|its|these|those|this|that)$/.test(label)) continue;
+    found.push({ label, num, labelStart });
+  }
+  for (let i = 0; i + 1 < found.length; i++) {
+    const [a, b] = [found[i], found[i + 1]];
+    const between = scan.text.slice(a.num.end, b.labelStart).trim();
+    if (a.label === b.label || a.num.sentence !== b.num.sentence || !/^(?:,|;|\/|and|,\s*and|-|&)?$/.test(between)) continue;
+    // A third named count beside the pair: categories, not two outcomes.
+    if (found.some((f) => f !== a && f !== b && f.num.sentence === a.num.sentence)) return null;
+    return { first: a, second: b };
+  }
+  return null;
+}
+
+/** Whether the question names an outcome label ("scores" for "scored", "win" for "won"). */
+function namesOutcome(asked: string, label: string): boolean {
+  const forms = [label, ...(OTHER_FORMS[label] ?? [])];
+  return forms.some((f) => (f.length >= 5 ? new RegExp(String.raw`\b${f.slice(0, 4)}`) : new RegExp(String.raw`\b${f}\b`)).test(asked));
+}
+
+/**
+ * Which of two opposed outcomes the question asks about: the one it names; else the one that is
+ * not a failure word; null when that cannot be told (guessing could give the complement).
+ */
+function pickOutcome(pair: { first: NamedCount; second: NamedCount }, asked: string): NamedCount | null {
+  const [a, b] = [pair.first, pair.second];
+  // Two labels that are not opposite outcomes of one trial ("errors: 12, warnings: 30") are
+  // categories whose sum need not be the number of trials: not read as a proportion.
+  const failA = FAILURE_LABELS.test(a.label);
+  const failB = FAILURE_LABELS.test(b.label);
+  if (complementOf(a.label) !== b.label && failA === failB) return null;
+  const namesA = namesOutcome(asked, a.label);
+  const namesB = namesOutcome(asked, b.label);
+  if (namesA !== namesB) return namesA ? a : b;
+  if (namesA && namesB) return null;
+  if (failA !== failB) return failA ? b : a;
+  // "heads: 52, tails: 48" asked "is the coin fair?": the first outcome named.
+  if (complementOf(a.label) === b.label) return a;
+  return null;
+}
+
+/**
+ * Whether the text holds one count beside the count of its opposite outcome, either way round
+ * ("44 makes and 19 misses", "won 12, lost 8"): a one-proportion problem even without cue words.
+ */
+export function hasOpposedCounts(scan: Scan): boolean {
+  if (opposedCounts(scan, 0, scan.text.length) !== null) return true;
+  const labelled = scan.numbers.filter((n) => isIntegerCount(n) && complementOf(labelAfter(n)) !== null);
+  return labelled.some((n, i) => i + 1 < labelled.length && n.sentence === labelled[i + 1].sentence && complementOf(labelAfter(n)) === labelAfter(labelled[i + 1]));
 }

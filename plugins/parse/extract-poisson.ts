@@ -124,9 +124,15 @@ export function extractPoisson(scan: Scan): Extraction | null {
   const exposure = exposureNum.value * factor;
 
   let target: ProblemOf<'poisson'>['target'];
-  const none = /\b(?:no|zero|none|not\s+(?:a\s+single|any)|without\s+(?:any|a))\b/.test(asked);
+  // "zero accidents" reaches here as "0 accidents" (number words are digits by now).
+  const zero = scan.numbers.find((n) => n.sentence === askedSentence && n.value === 0 && !n.percent && /^[a-z]/.test(n.after[0] ?? '') && lookupUnit(n.after[0] ?? '') === null);
+  const none = /\b(?:no|zero|none|not\s+(?:a\s+single|any)|without\s+(?:any|a))\b/.test(asked) || zero !== undefined;
+  if (zero) used.push({ num: zero, role: 'the zero of "no events"' });
   // "at least one call in the next 10 minutes" = 1 - P(no call in the window).
-  const atLeastOne = /\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|1\s+or\s+more|any)\s+(?:[a-z-]+\s+){0,3}?(?:in|during|within|over)\s+the\s+(?:next|coming|following|upcoming)\b/.test(asked);
+  const atLeastOne =
+    /\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|1\s+or\s+more|any)\s+(?:[a-z-]+\s+){0,3}?(?:in|during|within|over)\s+the\s+(?:next|coming|following|upcoming)\b/.test(asked) ||
+    // "at least one page tomorrow": the window is named by a day word.
+    /\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|1\s+or\s+more)\s+(?:[a-z-]+\s+){0,3}?(?:tomorrow|today|tonight)\b/.test(asked);
   if (atLeastOne && !none) {
     if (!window) return { kind: 'decline', reason: 'The question asks about at least one event but not in which window ("in the next hour").', severity: 'missing' };
     target = { kind: 'prob-at-least-one', window: window.value };

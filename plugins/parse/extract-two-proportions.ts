@@ -4,6 +4,7 @@
  */
 import { extractGroup, SUCCESS_HINTS, TRIAL_NOUNS } from './extract-group.js';
 import { penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import { lookupUnit } from './units.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
 const NOUNS = 'variant|version|group|arm|design|page|site|drug|option|ad|campaign|method|layout|button|email|store|school|team|machine|recipe|strategy|shop|clinic|hospital|vaccine|treatment|landing\\s+page|website|banner|headline|formula|medication|medicine|therapy|subject\\s+line|player|candidate|brand|supplier|factory|line|process|teacher|class';
@@ -11,12 +12,15 @@ const NAMED = new RegExp(String.raw`\b(?:${NOUNS})\s+([a-z]|\d+)\b`, 'g');
 const BARE = /(?:^|[\s,;(])([ab])\s*[:)]/g;
 const ROLE = /\b(control|placebo|treatment|new|old|original|redesign(?:ed)?|current|first|second|vaccinated|unvaccinated)\b(?!\s+(?:time|visitor|user|one|flip))/g;
 const ADJECTIVE = /\b(red|green|blue|yellow|orange|black|white|purple|old|new|short|long|first|second)\s+(?:button|method|version|design|layout|page|headline|banner|recipe|formula|ad|email|subject\s+line|price|offer|site|campaign|strategy|treatment|drug)\b/g;
+const PAIRED = /\b([a-z]{3,})\s+([a-d]|[1-4])\b(?!\s*(?:%|of\b|out\b|\/|[a-z]+s\b))/g;
 const BARE_VERB = /(?:^|[\s,;:(])([ab])\s+(?:got|had|has|converted|received|saw|produced|with|scored|recorded)\b/g;
 
 interface Mention {
   label: string;
   display: string;
   start: number;
+  /** Found only because one noun carries two different short labels ("script A", "script B"). */
+  paired?: boolean;
 }
 
 function canonical(label: string): string {
@@ -31,6 +35,18 @@ function mentions(text: string, from = 0): Mention[] {
   for (const m of text.matchAll(BARE_VERB)) {
     const start = from + (m.index ?? 0) + m[0].indexOf(m[1]);
     if (!out.some((o) => o.start === start)) out.push({ label: m[1], display: m[1].toUpperCase(), start });
+  }
+  // "script A ... script B", "clinic 1 ... clinic 2": any noun written with two different short
+  // labels names two groups, whether or not the noun is a known group word.
+  if (out.length === 0) {
+    const byNoun = new Map<string, Mention[]>();
+    for (const m of text.matchAll(PAIRED)) {
+      if (NOT_LABELS.has(m[1]) || SUCCESS_HINTS.has(m[1]) || TRIAL_NOUNS.has(m[1])) continue;
+      const list = byNoun.get(m[1]) ?? [];
+      list.push({ label: m[2], display: `${m[1]} ${m[2].toUpperCase()}`, start: from + (m.index ?? 0), paired: true });
+      byNoun.set(m[1], list);
+    }
+    for (const list of byNoun.values()) if (new Set(list.map((l) => l.label)).size === 2) out.push(...list);
   }
   if (out.length === 0) for (const m of text.matchAll(ADJECTIVE)) out.push({ label: m[1], display: `the ${m[0]}`, start: from + (m.index ?? 0) });
   if (out.length === 0) {
@@ -77,20 +93,17 @@ function askedOrder(asked: string, labels: string[]): string[] {
 const COMPARISON_CUES = /\b(?:better|worse|best|worst|higher|lower|greater|larger|bigger|smaller|more|less|fewer|exceeds?|exceeding|beats?|outperforms?|underperforms?|superior|inferior|differ|differs|difference|different|compare|compared|comparing|comparison|versus|vs|than|which|lift|improved?|improves|improvement|uplift|effective|effect|works?|worked|helps?|helped|wins?|winner|ahead|behind|minus|gap|advantage|same|equal|switch|choose|pick|prefer|over|above|below|faster|slower|safer|riskier|reduces?|reduced|increases?|increased|raises?|raised|lowers?|lowered)\b/;
 
 /**
- * A question that asks for "the rate" without comparing the groups: with two groups that is
- * ambiguous (or, when it names one group, a one-group estimate this problem model does not
- * represent), so decline rather than answer a comparison nobody asked for. Null when the question
- * compares the groups (or there is no question: the default comparison applies).
+ * A question that asks for "the rate" without comparing the groups: with two groups and no group
+ * named that is ambiguous, so decline rather than answer a comparison nobody asked for; when it
+ * names one group ("the readmission rate of ward B") it asks for that group's own rate
+ * ('one-group'). Null when the question compares the groups (or there is no question: the default
+ * comparison applies).
  */
-function uncomparedQuestion(scan: Scan, asked: string, named: string[]): Extraction | null {
-  if (scan.questionIndex < 0 || asked.trim() === '' || COMPARISON_CUES.test(asked)) return null;
-  if (named.length === 1) {
-    return {
-      kind: 'decline',
-      reason: `The question asks about ${named[0]} alone, but the data hold two groups and the embedded reasoner answers comparisons of them; ask about that group's counts on their own, or ask which group's rate is higher.`,
-      severity: 'unsupported',
-    };
-  }
+function uncomparedQuestion(scan: Scan, asked: string, named: string[]): Extraction | 'one-group' | null {
+  // "the win rate", "the improvement rate": a cue word that names the outcome compares nothing.
+  const plain = asked.replace(/\b(?:win|wins|winning|improvement|success|pass|effect)\s+(?:rates?|percentages?|ratios?|records?)\b/g, ' ');
+  if (scan.questionIndex < 0 || asked.trim() === '' || COMPARISON_CUES.test(plain)) return null;
+  if (named.length === 1) return 'one-group';
   return {
     kind: 'decline',
     reason: 'The question asks for a rate but the data hold two groups and the question neither names one nor compares them; say which group (e.g. "the rate of the second group") or ask which rate is higher.',
@@ -105,31 +118,50 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
   const dataText = scan.text.slice(0, questionStart);
   const all = mentions(dataText).filter((m) => m.start < questionStart);
   if (all.length < 2) return splitPairs(scan);
-  const exclude = new Set<Num>(scan.numbers.filter((n) => n.start >= questionStart || isLabelNumber(scan, n)));
-  const groups: { label: string; display: string; successes: number; trials: number }[] = [];
+  const structural = structuralNumbers(scan);
+  const exclude = new Set<Num>([...scan.numbers.filter((n) => n.start >= questionStart || isLabelNumber(scan, n)), ...structural.map((u) => u.num)]);
+  const groups: { label: string; display: string; successes: number; trials: number; outcome: string }[] = [];
   const used: { num: Num; role: string }[] = [];
   const penalties: ParsePenalty[] = [];
+  // "14 of 60 kids in school A ... 25 of 65 in school B": when the counts come before the first
+  // label, each label closes its group's segment instead of opening it.
+  const labelsAfter = /\d+\s+(?:[a-z'-]+\s+){0,3}(?:out\s+of|of|in|from|among)\s+\d+|\d+\s*\/\s*\d+|\d+(?:\.\d+)?%\s+of\s+\d+/.test(scan.text.slice(0, all[0].start));
   for (let i = 0; i < all.length; i++) {
     const m = all[i];
-    const end = i + 1 < all.length ? all[i + 1].start : questionStart;
+    const segStart = labelsAfter ? (i === 0 ? 0 : all[i - 1].start + all[i - 1].display.length) : m.start;
+    const end = labelsAfter ? m.start + m.display.length : i + 1 < all.length ? all[i + 1].start : questionStart;
     if (groups.some((g) => g.label === m.label)) continue;
-    // A segment may start just before its numbers ("120 of 1000 visitors in variant A" is rarer; handled by the previous segment's end).
-    const g = extractGroup(scan, m.start, end, exclude, '');
+    const g = extractGroup(scan, segStart, end, exclude, '');
     if (g === null) continue;
     if ('decline' in g) return { kind: 'decline', reason: `${m.display}: ${g.decline}`, severity: 'inconsistent' };
-    groups.push({ label: m.label, display: m.display, successes: g.successes, trials: g.trials });
+    groups.push({ label: m.label, display: m.display, successes: g.successes, trials: g.trials, outcome: g.label });
     used.push(...g.used.map((u) => ({ num: u.num, role: `${m.display}: ${u.role}` })));
     penalties.push(...g.penalties);
   }
   if (groups.length < 2) {
     const fallback = splitPairs(scan);
     if (fallback) return fallback;
+    // Labels found only by their pairing ("type A ... type B") may name categories, not groups.
+    if (all.every((m) => m.paired)) return null;
     return groups.length === 1 ? { kind: 'decline', reason: 'Only one group has counts; a comparison needs successes and trials for both groups.', severity: 'unsupported' } : null;
   }
   if (groups.length > 2) penalties.push(penalty('more than two groups: compared the first two', 0.7));
   const [g0, g1] = groups;
   const order = askedOrder(asked, [g0.label, g1.label]);
   const uncompared = uncomparedQuestion(scan, asked, order.map((label) => (label === g0.label ? g0.display : g1.display)));
+  if (uncompared === 'one-group') {
+    // One group's own rate: a binomial on its counts; the other group's counts are context.
+    const g = order[0] === g0.label ? g0 : g1;
+    const target: ProblemOf<'binomial'>['target'] = /\bnext\b|\b(?:another|one more|a new)\b/.test(asked)
+      ? { kind: 'predictive' }
+      : /\binterval\b/.test(asked) ? { kind: 'interval' } : { kind: 'mean' };
+    return {
+      kind: 'problem',
+      problem: { family: 'binomial', successes: g.successes, trials: g.trials, successLabel: g.outcome === 'success' ? g.display : `${g.display} ${g.outcome}`, target },
+      used: [...placed(scan, structural, used), ...used],
+      penalties: [...penalties, penalty(`the data hold two groups; answered for ${g.display}, the one the question names`, 0.95)],
+    };
+  }
   if (uncompared) return uncompared;
   const idx = (label: string): 0 | 1 => (label === g0.label ? 0 : 1);
   let target: ProblemOf<'two-proportions'>['target'];
@@ -158,7 +190,7 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
       ],
       target,
     },
-    used,
+    used: [...placed(scan, structural, used), ...used],
     penalties,
   };
 }
@@ -168,11 +200,48 @@ function isLabelNumber(scan: Scan, n: Num): boolean {
   const prev = n.before.at(-1) ?? '';
   if (n.percent || !Number.isInteger(n.value)) return false;
   // "Treatment: 30 of 50" and "control - 40" introduce counts; "line 2" names a line.
-  if (/[:=-]\s*$/.test(scan.text.slice(Math.max(0, n.start - 3), n.start))) return false;
+  // "on the old drug, 90 had ...": a comma ends the name; the number after it is a count.
+  if (/[:=,-]\s*$/.test(scan.text.slice(Math.max(0, n.start - 3), n.start))) return false;
   // "cohort 33 of 210": a count that follows the group's name.
   if (/^(?:of|out)$/.test(n.after[0] ?? '') || /^\s*\//.test(scan.text.slice(n.end, n.end + 2))) return false;
   if (new RegExp(String.raw`^(?:${NOUNS.replace(/\\s\+/g, '-')}|arm|cohort|ward|site|region|wave|batch|round|phase|day|week|month|year)$`).test(prev)) return true;
   return n.value >= 1800 && n.value <= 2100 && /^(?:in|since|during|from|year)$/.test(prev) && !TRIAL_NOUNS.has(n.after[0] ?? '');
+}
+
+/**
+ * Numbers that describe the comparison rather than count successes or trials: the number of
+ * groups ("two call scripts: ...", "we tested 2 button colours"), a group's name ("clinic 2"), and
+ * the window that defines the outcome ("retention after 30 days").
+ */
+function structuralNumbers(scan: Scan): { num: Num; role: string }[] {
+  const out: { num: Num; role: string }[] = [];
+  for (const n of scan.numbers) {
+    if (n.percent || !Number.isInteger(n.value)) continue;
+    const prev = n.before.at(-1) ?? '';
+    const next = scan.text.slice(n.end).match(/^\s+([a-z]+)(?:\s+([a-z]+))?/);
+    const plural = [next?.[1], next?.[2]].find((w) => w !== undefined && w.length >= 3 && w.endsWith('s') && !w.endsWith('ss'));
+    if (n.value === 2 && plural && !TRIAL_NOUNS.has(plural) && !SUCCESS_HINTS.has(plural) && lookupUnit(plural) === null && !/^(?:of|out|in)$/.test(next?.[1] ?? '')) {
+      out.push({ num: n, role: 'number of groups compared' });
+    } else if (new RegExp(String.raw`^(?:${NOUNS})$`).test(prev) && !/[:=,-]\s*$/.test(scan.text.slice(Math.max(0, n.start - 3), n.start)) && n.value <= 9 && !/^(?:of|out)$/.test(n.after[0] ?? '') && !/^\s*\//.test(scan.text.slice(n.end, n.end + 2))) {
+      out.push({ num: n, role: 'group name' });
+    } else if (/^(?:after|within|by|over)$/.test(prev) && lookupUnit(n.after[0] ?? '')?.dimension === 'time') {
+      out.push({ num: n, role: 'time window that defines the outcome' });
+    }
+  }
+  return out;
+}
+
+/**
+ * The structural numbers that sit beside the data or in the question; one in an unrelated sentence
+ * with other numbers ("founded in 2005 with 75 employees, ran 2 ads.") is left for the caller to
+ * treat as a distractor.
+ */
+function placed(scan: Scan, structural: { num: Num; role: string }[], data: { num: Num }[]): { num: Num; role: string }[] {
+  const sentences = new Set(data.map((u) => u.num.sentence));
+  // A sentence whose only number is the count of groups ("we tested two button colours.") is a
+  // preface to the data, not a distractor.
+  const alone = (n: Num): boolean => scan.numbers.every((m) => m === n || m.sentence !== n.sentence);
+  return structural.filter((u) => sentences.has(u.num.sentence) || u.num.sentence === scan.questionIndex || (u.role === 'number of groups compared' && alone(u.num)));
 }
 
 /** Where the data of the first group may end and the second begin: clause joints. */
@@ -224,7 +293,7 @@ function firstMention(asked: string, words: Set<string>): number {
       const before = asked.slice(Math.max(0, (m.index ?? 0) - 12), m.index ?? 0);
       const after = asked.slice((m.index ?? 0) + 1, (m.index ?? 0) + 3);
       // A single letter is a group name only where an article could not stand: "variant b", "a:", "than a".
-      if (!/(?:\b(?:than|and|or|vs\.?|versus|between|that|is|does|did|of|over)\s+|^|\b(?:variant|version|group|arm|option|page|design)\s+)$/.test(before) || /^\s+[a-z]{2,}/.test(after) && !/^\s+(?:is|was|has|had|better|worse|performs?|converts?|outperforms?|beats?|higher|lower)\b/.test(after)) {
+      if (!new RegExp(String.raw`(?:\b(?:than|and|or|vs\.?|versus|between|that|is|does|did|of|over)\s+|^|\b(?:${NOUNS})\s+)$`).test(before) || /^\s+[a-z]{2,}/.test(after) && !/^\s+(?:is|was|has|had|better|worse|performs?|converts?|outperforms?|beats?|higher|lower)\b/.test(after)) {
         if (!/^\s*[:)?,.]/.test(after) && !/^\s*$/.test(after)) continue;
       }
     }
@@ -240,7 +309,8 @@ function firstMention(asked: string, words: Set<string>): number {
  */
 function splitPairs(scan: Scan): Extraction | null {
   const asked = questionText(scan);
-  const exclude = new Set<Num>(scan.numbers.filter((n) => isLabelNumber(scan, n)));
+  const structural = structuralNumbers(scan);
+  const exclude = new Set<Num>([...scan.numbers.filter((n) => isLabelNumber(scan, n)), ...structural.map((u) => u.num)]);
   const data = scan.numbers.filter((n) => !exclude.has(n));
   if (data.length !== 4) return null;
   const text = scan.text;
@@ -303,6 +373,14 @@ function splitPairs(scan: Scan): Extraction | null {
     else if (posR >= 0) order.push(1, ...(posL >= 0 ? [0 as const] : []));
     const name = (words: Set<string>, fallback: string) => ([...words].slice(0, 3).join(' ') || fallback);
     const uncompared = uncomparedQuestion(scan, askedText, order.map((i) => (i === 0 ? name(wordsL, 'the first group') : name(wordsR, 'the second group'))));
+    if (uncompared === 'one-group') {
+      // Groups read from sentence structure are too uncertain to answer one of them on its own.
+      return {
+        kind: 'decline',
+        reason: 'The question asks about one group alone, but the embedded reasoner could not tell the groups apart by their labels; label them (e.g. "group A: 45 of 500") or ask which rate is higher.',
+        severity: 'unsupported',
+      };
+    }
     if (uncompared) return uncompared;
     const groups: [GroupLike, GroupLike] = [
       { label: name(wordsL, 'first group'), successes: left.successes, trials: left.trials },
@@ -322,6 +400,7 @@ function splitPairs(scan: Scan): Extraction | null {
       kind: 'problem',
       problem: { family: 'two-proportions', groups, target: targetFor(asked, order, minusFirst, penalties) },
       used: [
+        ...placed(scan, structural, [...left.used, ...right.used]),
         ...left.used.map((u) => ({ num: u.num, role: `${groups[0].label}: ${u.role}` })),
         ...right.used.map((u) => ({ num: u.num, role: `${groups[1].label}: ${u.role}` })),
       ],

@@ -32,6 +32,7 @@ const COMMON = new Set(
     'result results answer answers question questions observe observed observes record recorded spam ham ' +
     'tells told telling says saw seen see sees seeing gets got getting gave give came comes went goes going ' +
     'minus plus times divided equal equals versus given kicks picks lasts costs hosts posts lists ' +
+    'effect effects affect factory factories report reports reported ' +
     'is it in on at to of or as an be by do go if me my no so up us we a i').split(/\s+/),
 );
 
@@ -142,6 +143,11 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
     .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
     .replace(/[\u2010-\u2015\u2212]/g, '-')
+    // A line that ends in a word or number, followed by a line that starts with a word, ends a
+    // sentence ("A: 27/300\nB: 41/310\nProbability that B beats A?"): without the break the data
+    // lines and the question would read as one sentence. Bullets ("\n- 12.4") and lines ending in
+    // ":" or "," continue the sentence.
+    .replace(/([A-Za-z0-9%)])[ \t]*(?:\r?\n)+[ \t]*(?=[A-Za-z])/g, '$1. ')
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/[^\x20-\x7e]/g, ' ');
 

@@ -6,6 +6,7 @@ import { catalogFamily } from '../model-catalog.js';
 import { FAMILIES, type Family, type ParseOutput, type ParsePenalty, type QuantityNote } from '../problem.js';
 import { extractBayesRule } from './extract-bayes-rule.js';
 import { extractBinomial } from './extract-binomial.js';
+import { hasOpposedCounts } from './extract-group.js';
 import { extractCategorical } from './extract-categorical.js';
 import { extractExponential } from './extract-exponential.js';
 import { extractNormalMean } from './extract-normal-mean.js';
@@ -13,7 +14,7 @@ import { extractPoisson } from './extract-poisson.js';
 import { countGroupLabels, extractTwoProportions } from './extract-two-proportions.js';
 import { findLists } from './find-lists.js';
 import { normalizeQuestion } from './normalize-question.js';
-import { penalty, scanQuestion, type Extraction, type Num, type Scan } from './scan.js';
+import { isCompoundModifier, penalty, scanQuestion, type Extraction, type Num, type Scan } from './scan.js';
 import { unitAlternation } from './units.js';
 
 export type ParseResult =
@@ -24,7 +25,7 @@ export type ParseResult =
 const SPECIFICITY: Family[] = ['bayes-rule', 'model-comparison', 'two-proportions', 'categorical', 'exponential', 'poisson', 'normal-mean', 'binomial'];
 
 const BIAS = /\b(?:fair|unfair|biased|unbiased|loaded|rigged|weighted|trick)\b/;
-const STATISTICAL = /\b(?:probability|probabilities|chance|chances|likelihood|likely|odds|estimate|rate|proportion|percent|mean|average|expected|interval|posterior|bayes|infer|credible|confidence|fair|biased|better)\b/;
+const STATISTICAL = /\b(?:probability|probabilities|chance|chances|likelihood|likely|odds|estimate|rate|proportion|fraction|share|percent|percentage|mean|average|expected|interval|posterior|bayes|infer|credible|confidence|fair|biased|better)\b/;
 /** Wider statistical vocabulary: any of these means the question may ask for a quantity. */
 const STATISTICAL_WIDE = /\b(?:probability|probabilities|chance|chances|likelihood|likely|odds|estimate|rate|rates|proportion|percent|percentage|share|fraction|mean|average|expect|expected|interval|posterior|bayes|bayesian|infer|credible|confidence|fair|unbiased|biased|loaded|better|worse|predict|forecast|how\s+many|how\s+often)\b|\bp\s*\(|%/;
 /** A request for a deterministic task ("Sort these numbers ...", "Convert ..."), not for an inference. */
@@ -55,6 +56,8 @@ function familyScores(scan: Scan): { family: Family; score: number }[] {
   if (BIAS.test(text) && !/\b(?:biased|weighted|loaded)\s+(?:towards?|in\s+favou?r)\b/.test(text)) bump('model-comparison', 4);
   else scores.set('model-comparison', 0);
   if (/\b(?:die|dice|d\d+)\b/.test(text)) bump('categorical', 4);
+  // Conditional-probability notation ("P(+|D) = 0.9", "P(positive | disease)") is Bayes' rule.
+  if (/\bp\s*\([^()|]+\|[^()]+\)/.test(text)) bump('bayes-rule', 4);
   if (/\bexponential(?:ly)?\b/.test(text)) bump('exponential', 6);
   if (/\b(?:decay(?:ed)?|relapse|service\s+times?|gaps?\s+between|times?\s+between|times?\s+to\s+[a-z]+|durations?)\b/.test(text)) bump('exponential', 2);
   if (scan.numbers.filter((n) => n.percent).length >= 2 && /\b(?:alerts?|alarms?|flags?|flagged|detects?|marker|identifie[sd]|says|reports?|scanner|sniffer|screen(?:ed|ing)?)\b/.test(text)) bump('bayes-rule', 4);
@@ -66,6 +69,7 @@ function familyScores(scan: Scan): { family: Family; score: number }[] {
   // Two "k of n" groups and a comparison, even without group labels.
   if (kOfNCount(text) >= 2 && /\b(?:better|worse|higher|lower|beats?|outperforms?|difference|versus|vs|compared|exceed|more\s+likely|less\s+likely|more\s+effective)\b/.test(text)) bump('two-proportions', 3);
   if (/\d+\s+(?:[a-z]+\s+){0,2}(?:out\s+of|of)\s+\d+|\d+\s*\/\s*\d+/.test(text)) bump('binomial', 2);
+  if (hasOpposedCounts(scan)) bump('binomial', 2);
   return FAMILIES.map((family) => ({ family, score: scores.get(family) ?? 0 }))
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score || SPECIFICITY.indexOf(a.family) - SPECIFICITY.indexOf(b.family));
@@ -189,6 +193,9 @@ function looksLikeLabel(scan: Scan, num: Num): boolean {
   const prev = num.before.at(-1) ?? '';
   if (num.value === 1 && /^(?:quick|which|this|that|each|every|any|no|the|a|only|last|next|another|one)$/.test(prev)) return true;
   const next = num.after[0] ?? '';
+  // "one lasts longer", "one fails": the pronoun "one" (normalised to 1) before a verb, not a count.
+  if (num.value === 1 && !num.percent && /^(?:lasts|fails|survives|takes|breaks|works|runs|is|will|would|does|has|gets|passes|dies)$/.test(next)) return true;
+  if (isCompoundModifier(scan, num)) return true;
   if (Number.isInteger(num.value) && num.value >= 1800 && num.value <= 2100 && !num.percent && (/^(?:in|since|of|from|year|until|by|the)$/.test(prev) || !next.endsWith('s'))) return true;
   if (/^(?:dollars?|euros?|pounds|cents|usd|years?-old|old)$/.test(next) || /^(?:worth|costs?|price|priced|\$)$/.test(prev)) return true;
   if (/#\s*$/.test(scan.text.slice(Math.max(0, num.start - 2), num.start))) return true;

@@ -3,6 +3,7 @@
  * neighbouring words, and helpers to find comparisons ("more than 50%") and labels. Pure.
  */
 import type { ParsePenalty, Problem } from '../problem.js';
+import { lookupUnit } from './units.js';
 
 export interface Num {
   value: number;
@@ -154,4 +155,13 @@ export function asFraction(num: Num): number | null {
 /** Penalty helper. */
 export function penalty(reason: string, factor: number): ParsePenalty {
   return { reason, factor };
+}
+
+/**
+ * "the three-point line", "a 5-star rating": a number inside a compound adjective names a kind of
+ * thing, it is not a count. Time units ("a 24-hour period") and die sides ("6-sided") are data.
+ */
+export function isCompoundModifier(scan: Scan, num: Num): boolean {
+  const compound = /^-([a-z]+)/.exec(scan.text.slice(num.end, num.end + 20));
+  return compound !== null && !num.percent && lookupUnit(compound[1]) === null && !/^(?:sided|faced|sides|faces)$/.test(compound[1]);
 }

@@ -41,6 +41,10 @@ FAMILY_FILES = [
     # Second held-out file: two proportions, binomial and categorical phrasings plus declines,
     # written before the parser was changed for them.
     'holdout2.json',
+    # Third held-out file: all eight families plus declines (count beside its opposite, labels after
+    # the data, category percentages, chatty/terse/question-first phrasings), written before the
+    # parser was changed for them.
+    'holdout3.json',
 ]
 
 ABS_TOL = 0.002

@@ -23,24 +23,29 @@ import { type FamilyRow, type Graded, formatReport, grade, tabulate } from '../c
  * CORPUS_ONLY subset that leaves some out).
  */
 const THRESHOLDS = {
-  /** Fraction of all questions answered correctly (declines included); reached 0.887 (447/504). */
-  overallAccuracy: 0.88,
+  /** Fraction of all questions answered correctly (declines included); reached 0.923 (563/610). */
+  overallAccuracy: 0.92,
   /** Fraction correct within each family (and within the declines), just below what is reached. */
   familyAccuracy: {
-    binomial: 0.81, // 70/86
-    two_proportions: 0.88, // 67/76
-    poisson_rate: 0.88, // 37/42
-    normal_mean: 0.91, // 32/35
-    bayes_rule: 0.84, // 32/38
-    categorical: 0.69, // 39/56
-    exponential: 0.97, // 35/36
-    model_comparison: 0.99, // 34/34
-    decline: 0.99, // 101/101
+    binomial: 0.88, // 99/112
+    two_proportions: 0.91, // 81/89
+    poisson_rate: 0.9, // 46/51
+    normal_mean: 0.93, // 41/44
+    bayes_rule: 0.89, // 42/47
+    categorical: 0.81, // 54/66
+    exponential: 0.97, // 43/44
+    model_comparison: 0.99, // 42/42
+    decline: 0.99, // 115/115
   } as Record<string, number>,
-  /** Fraction of the held-out questions answered correctly; reached 0.862 (112/130). */
-  heldOutAccuracy: 0.86,
-  /** Same for the second held-out file (test/corpus/holdout2.json); reached 0.771 (81/105), 0.457 before the parser changes. */
-  heldOut2Accuracy: 0.77,
+  /** Fraction of the held-out questions answered correctly; reached 0.885 (115/130). */
+  heldOutAccuracy: 0.88,
+  /** Same for the second held-out file (test/corpus/holdout2.json); reached 0.838 (88/105), 0.457 before the parser changes. */
+  heldOut2Accuracy: 0.83,
+  /**
+   * Same for the third held-out file (test/corpus/holdout3.json); reached 0.989 (91/92) after the
+   * parser changes of its round, 0.696 (64/92, 3 confidently wrong) when it was written.
+   */
+  heldOut3Accuracy: 0.98,
   /** Confident wrong numbers tolerated across the corpus (answers outside tolerance, answered declines). */
   maxConfidentWrong: 0,
 } as const;
@@ -90,6 +95,8 @@ async function mapPool<T, R>(items: readonly T[], limit: number, work: (item: T)
 const isHeldOut = (item: CorpusItem): boolean => item.id.startsWith('holdout-');
 /** Second held-out file (test/corpus/holdout2.json): two proportions, binomial, categorical, declines. */
 const isHeldOut2 = (item: CorpusItem): boolean => item.id.startsWith('holdout_two-');
+/** Third held-out file (test/corpus/holdout3.json): all eight families and declines. */
+const isHeldOut3 = (item: CorpusItem): boolean => item.id.startsWith('holdout_three-');
 
 const allItems = loadCorpus();
 
@@ -98,7 +105,11 @@ function selectedItems(): CorpusItem[] {
   const only = process.env.CORPUS_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
   if (!only || only.length === 0) return all;
   return all.filter(
-    (item) => only.includes(item.family) || (only.includes('holdout') && isHeldOut(item)) || (only.includes('holdout2') && isHeldOut2(item)),
+    (item) =>
+      only.includes(item.family) ||
+      (only.includes('holdout') && isHeldOut(item)) ||
+      (only.includes('holdout2') && isHeldOut2(item)) ||
+      (only.includes('holdout3') && isHeldOut3(item)),
   );
 }
 
@@ -128,6 +139,10 @@ describe('question corpus through reason()', () => {
     const heldOut2 = graded.filter((g) => isHeldOut2(g.item));
     if (heldOut2.length > 0 && heldOut2.length < graded.length) {
       console.log(`Held-out subset (test/corpus/holdout2.json):${formatReport(tabulate(heldOut2), heldOut2, wallMs, CONCURRENCY)}`);
+    }
+    const heldOut3 = graded.filter((g) => isHeldOut3(g.item));
+    if (heldOut3.length > 0 && heldOut3.length < graded.length) {
+      console.log(`Held-out subset (test/corpus/holdout3.json):${formatReport(tabulate(heldOut3), heldOut3, wallMs, CONCURRENCY)}`);
     }
   }, SUITE_TIMEOUT_MS);
 
@@ -171,6 +186,13 @@ describe('question corpus through reason()', () => {
     if (heldOut2.length === 0 || heldOut2.length < allItems.filter(isHeldOut2).length) return;
     const correct = heldOut2.filter((g) => g.outcome === 'correct').length;
     expect(correct / heldOut2.length).toBeGreaterThanOrEqual(THRESHOLDS.heldOut2Accuracy);
+  });
+
+  it(`answers at least ${100 * THRESHOLDS.heldOut3Accuracy} % of the third held-out file correctly`, () => {
+    const heldOut3 = graded.filter((g) => isHeldOut3(g.item));
+    if (heldOut3.length === 0 || heldOut3.length < allItems.filter(isHeldOut3).length) return;
+    const correct = heldOut3.filter((g) => g.outcome === 'correct').length;
+    expect(correct / heldOut3.length).toBeGreaterThanOrEqual(THRESHOLDS.heldOut3Accuracy);
   });
 
   it(`answers at least ${100 * THRESHOLDS.heldOutAccuracy} % of the held-out questions correctly`, () => {

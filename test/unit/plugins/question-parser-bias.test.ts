@@ -75,10 +75,11 @@ describe('parseQuestion: two groups without a comparison', () => {
   });
 
   it.each([
-    'Store one sold 30 of 100 units and store two sold 45 of 120 units. What is the sell-through rate of store two?',
-    'Variant A converted 120 of 1000 visitors and variant B converted 145 of 1000 visitors. Estimate the conversion rate of variant B.',
-  ])('declines %j, a one-group estimate the comparison model does not represent', (q) => {
-    expect(declineOf(q)).toMatch(/alone/);
+    ['Store one sold 30 of 100 units and store two sold 45 of 120 units. What is the sell-through rate of store two?', 45, 120],
+    ['Variant A converted 120 of 1000 visitors and variant B converted 145 of 1000 visitors. Estimate the conversion rate of variant B.', 145, 1000],
+    ['Ward A: 14 of 90 patients readmitted. Ward B: 9 of 85 patients readmitted. What is the readmission rate of ward A?', 14, 90],
+  ] as const)('answers %j with the named group\'s own rate', (q, successes, trials) => {
+    expect(problemOf(q)).toMatchObject({ family: 'binomial', successes, trials, target: { kind: 'mean' } });
   });
 
   it.each([
