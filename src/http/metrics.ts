@@ -118,11 +118,34 @@ export class HttpMetrics {
       gauge('rk_execution_queue_depth', 'Executions waiting for a sandbox slot.', gauges.status.queueDepth, labels);
       gauge('rk_executions_running', 'Executions running now.', gauges.status.running, labels);
       gauge('rk_sandbox_available', '1 when the bound sandbox can run code.', gauges.status.available ? 1 : 0, labels);
+      lines.push(...warmPoolMetrics(gauges.status));
     }
     gauge('rk_http_in_flight_executions', 'Execution slots held by HTTP requests.', gauges.inFlight);
     gauge('rk_http_in_flight_executions_limit', 'Slots beyond which the HTTP layer answers 429 (RK_HTTP_MAX_IN_FLIGHT).', gauges.inFlightLimit);
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** The local executor's warm tiers (`extra.pool`: full, `extra.lightPool`: light), when it reports them. */
+function warmPoolMetrics(status: ExecutorStatus): string[] {
+  const tiers = (['full', 'light'] as const)
+    .map((tier) => ({ tier, pool: status.extra?.[tier === 'full' ? 'pool' : 'lightPool'] as Record<string, unknown> | undefined }))
+    .filter((t): t is { tier: 'full' | 'light'; pool: Record<string, unknown> } => typeof t.pool === 'object' && t.pool !== null && typeof t.pool.size === 'number');
+  if (tiers.length === 0) return [];
+  const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const family = (name: string, help: string, type: 'gauge' | 'counter', samples: [Labels, number][]): string[] =>
+    [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples.map(([labels, value]) => `${name}${formatLabels(labels)} ${value}`)];
+  return [
+    ...family('rk_warm_interpreters', 'Warm pooled interpreters by tier and state (configured = RK_POOL_SIZE / RK_POOL_LIGHT_SIZE).', 'gauge', tiers.flatMap(({ tier, pool }) => [
+      [{ tier, state: 'configured' }, num(pool.size)],
+      [{ tier, state: 'warm' }, num(pool.warm)],
+      [{ tier, state: 'busy' }, num(pool.busy)],
+      [{ tier, state: 'starting' }, num(pool.starting)],
+    ] as [Labels, number][])),
+    ...family('rk_warm_jobs_total', 'Jobs run by warm interpreters, by tier.', 'counter', tiers.map(({ tier, pool }) => [{ tier }, num(pool.jobsRun)] as [Labels, number])),
+    ...family('rk_warm_replaced_total', 'Warm interpreters replaced (recycled, misbehaved, died), by tier.', 'counter', tiers.map(({ tier, pool }) => [{ tier }, num(pool.recycled)] as [Labels, number])),
+    ...family('rk_warm_cold_fallbacks_total', 'Runs that could have gone warm but started a fresh interpreter.', 'counter', [[{}, num(tiers.find((t) => t.tier === 'full')?.pool.coldFallbacks)]]),
+  ];
 }
 
 function labelKey(labels: Labels): string {

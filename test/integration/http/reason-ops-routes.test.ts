@@ -94,6 +94,13 @@ describe('reasoning, health, metrics and OpenAPI routes over HTTP', () => {
       expect(text).toMatch(/^rk_http_requests_total\{method="POST",route="\/api\/v2\/daytona\/execute",status_code="422"\} [1-9]\d*$/m);
       expect(text).toMatch(/^rk_http_requests_total\{method="GET",route="unmatched",status_code="404"\} [1-9]\d*$/m);
       expect(text).toMatch(/^rk_http_in_flight_executions 0$/m);
+      // The warm tiers, one family each with a sample per tier and state.
+      const status = (await server.kernel.services.sandbox.status()).extra as { pool: { size: number }; lightPool: { size: number } };
+      expect(text).toContain(`rk_warm_interpreters{tier="full",state="configured"} ${status.pool.size}`);
+      expect(text).toContain(`rk_warm_interpreters{tier="light",state="configured"} ${status.lightPool.size}`);
+      expect(text).toMatch(/^rk_warm_jobs_total\{tier="light"\} \d+$/m);
+      const types = text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
+      expect(types.length).toBe(new Set(types).size); // one TYPE line per metric family
       // Every sample line is `name{labels} value`.
       for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
         expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+-]+$/);
