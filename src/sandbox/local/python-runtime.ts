@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { KernelError } from '../../errors.js';
 
@@ -50,7 +51,8 @@ async function probeRuntime(command: string): Promise<PythonRuntime> {
   try {
     // The shim may need the service's PATH/PYENV_* to find the interpreter, so the env is inherited
     // here (trusted probe, our code); programs never run like this.
-    ({ stdout: out } = await execFileAsync(command, ['-I', '-c', PROBE], { timeout: 15_000, maxBuffer: 1 << 20 }));
+    const direct = bypassPyenvShim(command, process.env, process.cwd()) ?? command;
+    ({ stdout: out } = await execFileAsync(direct, ['-I', '-c', PROBE], { timeout: 15_000, maxBuffer: 1 << 20 }));
   } catch (e) {
     throw new KernelError('PYTHON_NOT_FOUND', `Cannot run the Python interpreter "${command}": set RK_PYTHON to a python3 with numpy and scipy`, { cause: e });
   }
@@ -64,6 +66,73 @@ async function probeRuntime(command: string): Promise<PythonRuntime> {
   const executable = realpathSync(info.executable);
   const candidates = [...info.prefixes, ...info.paths, dirnameTwice(executable)];
   return { executable, version: info.version, installRoots: minimalRoots(candidates) };
+}
+
+/**
+ * The interpreter a pyenv shim would run, found the way pyenv finds it (PYENV_VERSION, else the
+ * nearest `.python-version` from PYENV_DIR or the working folder up, else `$PYENV_ROOT/version`;
+ * the first listed version that has the command), without running the shim: its bash scripts cost
+ * 150-400 ms, more than the rest of a cold `reason`. Null whenever anything is unusual (not a
+ * shim, "system", a version prefix, a missing folder): the caller then runs the shim itself.
+ */
+export function bypassPyenvShim(command: string, env: NodeJS.ProcessEnv, cwd: string): string | null {
+  try {
+    const onPath = command.includes('/') ? resolve(cwd, command) : findOnPath(command, env.PATH ?? '');
+    if (!onPath || !onPath.includes('/shims/')) return null;
+    const shim = readFileSync(onPath, 'utf8');
+    const root = /^export PYENV_ROOT="([^"$`\\]+)"$/m.exec(shim)?.[1];
+    if (!root || !/\bpyenv"? exec\b/.test(shim)) return null;
+    const program = onPath.slice(onPath.lastIndexOf('/') + 1);
+    const versions = env.PYENV_VERSION?.trim() ? env.PYENV_VERSION.split(':') : readVersionFile(env.PYENV_DIR ? resolve(cwd, env.PYENV_DIR) : cwd, root);
+    for (const version of versions ?? []) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(version) || version === 'system') return null;
+      const candidate = join(root, 'versions', version, 'bin', program);
+      if (!existsSync(join(root, 'versions', version))) return null; // a prefix such as "3.11": let pyenv resolve it
+      if (isExecutable(candidate)) return candidate;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+function findOnPath(command: string, path: string): string | null {
+  for (const dir of path.split(':')) {
+    if (!dir) continue;
+    const candidate = join(dir, command);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The versions of the nearest `.python-version` from `start` up, else of `$PYENV_ROOT/version`. */
+function readVersionFile(start: string, root: string): string[] | null {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const file = join(dir, '.python-version');
+    if (existsSync(file)) return versionWords(file);
+    if (dir === dirname(dir)) break;
+  }
+  const global = join(root, 'version');
+  return existsSync(global) ? versionWords(global) : null;
+}
+
+function versionWords(file: string): string[] | null {
+  const words = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .flatMap((line) => line.trim().split(/\s+/))
+    .filter(Boolean);
+  return words.length > 0 ? words : null;
 }
 
 function dirnameTwice(path: string): string {
