@@ -45,6 +45,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, path: string, kind:
   ['RK_MAX_QUEUE', 'local.maxQueue', 'int'],
   ['RK_MAX_OUTPUT_BYTES', 'local.maxOutputBytes', 'int'],
   ['RK_MAX_PROCESSES', 'local.maxProcesses', 'int'],
+  ['RK_SECCOMP', 'local.seccomp', 'bool'],
   ['RK_POOL_SIZE', 'local.poolSize', 'int'],
   ['RK_POOL_PREIMPORT', 'local.poolPreimport', 'list'],
   ['RK_POOL_LIGHT_SIZE', 'local.poolLightSize', 'int'],

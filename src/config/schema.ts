@@ -75,6 +75,11 @@ export const configSchema = z.object({
       maxOutputBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
       /** `RK_MAX_PROCESSES`: process/thread cap inside a run. */
       maxProcesses: z.number().int().min(1).max(4096).default(64),
+      /**
+       * `RK_SECCOMP`: bubblewrap sandboxes load a seccomp filter that denies system calls no
+       * program needs (io_uring, bpf, userfaultfd, ptrace, keyrings, mounts, new namespaces...).
+       */
+      seccomp: z.boolean().default(true),
       /** `RK_POOL_SIZE`: warm interpreters (0 disables the warm pool). */
       poolSize: z.number().int().min(0).max(32).default(2),
       /** `RK_POOL_PREIMPORT`: modules imported by warm interpreters before forking jobs. */

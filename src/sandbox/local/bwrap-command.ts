@@ -31,6 +31,8 @@ export interface BwrapCommandOptions {
   env: Readonly<Record<string, string>>;
   /** `key=value` arguments for the launcher (or the zygote). */
   launcherArgs: readonly string[];
+  /** An fd of bwrap's from which it reads the seccomp filter (see seccomp-filter.ts). */
+  seccompFd?: number;
 }
 
 const SYSTEM_TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32'];
@@ -96,6 +98,7 @@ export function buildBwrapArgs(o: BwrapCommandOptions): string[] {
   a.push('--perms', '1777', '--size', size, '--tmpfs', SANDBOX_PATHS.workdir);
   if (o.programPath) a.push('--ro-bind', o.programPath, SANDBOX_PATHS.program);
   a.push('--chdir', SANDBOX_PATHS.workdir);
+  if (o.seccompFd !== undefined) a.push('--seccomp', String(o.seccompFd));
   a.push('--clearenv');
   for (const [k, v] of Object.entries(o.env)) a.push('--setenv', k, v);
   // The zygote keeps `site` (no -S): jobs forked from it must see the sys.path a cold program sees.

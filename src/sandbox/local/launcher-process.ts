@@ -50,6 +50,8 @@ export interface LauncherProcessOptions {
   killGraceMs?: number;
   /** After exit, how long to wait for the pipes to drain; an orphan may hold them open forever. */
   drainMs?: number;
+  /** Open fds of the service handed to the process as its fds 4, 5, ... (e.g. the seccomp filter). */
+  extraFds?: number[];
 }
 
 /** Handle for a run in flight, so `close()` can stop it. */
@@ -70,7 +72,7 @@ export function startLauncher(o: LauncherProcessOptions): LauncherHandle {
   const drainMs = o.drainMs ?? 100;
   const t0 = performance.now();
   const child = spawn(o.command, o.args, {
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...(o.extraFds ?? [])],
     env: o.env,
     cwd: '/',
     detached: true, // own process group: the fallback modes kill it with kill(-pid)

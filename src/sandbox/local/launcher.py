@@ -28,6 +28,8 @@ REPORT_FD = 3
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
 
 # Landlock (include/uapi/linux/landlock.h); the syscall numbers are the same on every architecture.
 SYS_LANDLOCK_CREATE_RULESET = 444
@@ -79,6 +81,30 @@ def report(obj):
 def prctl(option, arg2=0):
     if libc.prctl(option, ctypes.c_ulong(arg2), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
         raise OSError(ctypes.get_errno(), "prctl(%d) failed" % option)
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def read_seccomp(path):
+    """The filter's bytes (a struct sock_filter array written by the service), read while the file
+    is still readable: before the uid drop."""
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data or len(data) % 8 or len(data) // 8 > 4096:
+        raise ValueError("%s is not a seccomp BPF program" % path)
+    return data
+
+
+def apply_seccomp(data):
+    """Loads the filter for this process and everything it starts (needs no_new_privs first)."""
+    buf = ctypes.create_string_buffer(data, len(data))
+    prog = SockFprog(len(data) // 8, ctypes.cast(buf, ctypes.c_void_p))
+    if libc.prctl(PR_SET_SECCOMP, ctypes.c_ulong(SECCOMP_MODE_FILTER), ctypes.byref(prog), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
+        raise OSError(ctypes.get_errno(), "seccomp filter not loaded")
 
 
 class RulesetAttr(ctypes.Structure):
@@ -188,6 +214,7 @@ def run_child(cfg, nproc):
         resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         if nproc is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        seccomp = read_seccomp(cfg.get("seccomp"))
         if cfg.get("landlock") == "1":
             apply_landlock(paths(cfg, "landlockRead"), paths(cfg, "landlockWrite"), cfg.get("landlockNet") == "1")
         uid, gid = optional_int(cfg, "uid"), optional_int(cfg, "gid")
@@ -196,6 +223,8 @@ def run_child(cfg, nproc):
             os.setresgid(gid, gid, gid)
             os.setresuid(uid, uid, uid)
         prctl(PR_SET_NO_NEW_PRIVS, 1)
+        if seccomp:
+            apply_seccomp(seccomp)
         os.chdir(cfg["cwd"])
         py = cfg["python"]
         os.execve(py, [py, "-I", "-B", cfg["program"]], dict(os.environ))

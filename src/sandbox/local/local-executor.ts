@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { KernelError, isKernelError } from '../../errors.js';
 import { INDICATORS } from '../../logging/logger.js';
 import { SANDBOX_PATHS, buildBwrapArgs } from './bwrap-command.js';
 import { classifyOutcome } from './classify-outcome.js';
+import { DENIED_SYSCALLS_X86_64, buildSeccompFilter } from './seccomp-filter.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { type IsolationProbeResult, type LocalIsolation, findBwrap, probeIsolation, uidCanReach } from './isolation-probe.js';
 import { type LauncherHandle, type LauncherRun, startLauncher } from './launcher-process.js';
@@ -94,6 +95,8 @@ export class LocalExecutor implements SandboxExecutor {
   /** The isolation probe has finished (or could not run): runs no longer start speculatively. */
   private probeSettled = false;
   private rootDir?: Promise<string>;
+  /** The seccomp filter file bubblewrap sandboxes load (null: off, or not built for this CPU). */
+  private seccompFile?: Promise<string | null>;
   private closed = false;
   private meanRunMs = 1000;
   /** Warm tiers (RK_POOL_SIZE full, RK_POOL_LIGHT_SIZE light), created once the isolation probe chose a layer. */
@@ -185,6 +188,8 @@ export class LocalExecutor implements SandboxExecutor {
         bwrap: ready.bwrapPath,
         /** uid programs run as on the host (null: the service's own uid, mapped by a user namespace). */
         runUid: this.runUid(ready, layer),
+        /** The seccomp filter is in force (every layer loads it: bwrap, or the launcher / zygote). */
+        seccomp: layer !== null && this.seccompInForce(),
         /** RLIMIT_NPROC is in force (the kernel ignores it for uid 0). */
         processCap: layer !== null && this.runUid(ready, layer) !== 0,
         pool: this.tierStatus('full'),
@@ -364,6 +369,23 @@ export class LocalExecutor implements SandboxExecutor {
     return layer;
   }
 
+  /** Writes the seccomp filter once into the work folder (RK_SECCOMP); null when there is none. */
+  private seccompFilter(): Promise<string | null> {
+    this.seccompFile ??= (async () => {
+      const filter = this.config.local.seccomp ? buildSeccompFilter() : null;
+      if (!filter) return null;
+      const path = join(await this.workRoot(), 'seccomp.bpf');
+      await writeFile(path, filter, { mode: 0o600 });
+      return path;
+    })();
+    return this.seccompFile;
+  }
+
+  /** Opens the filter for one bwrap spawn (its fd 4); the caller closes it once the process started. */
+  private openSeccompFd(path: string | null): number | undefined {
+    return path === null ? undefined : openSync(path, 'r');
+  }
+
   private workRoot(): Promise<string> {
     this.rootDir ??= (async () => {
       const dir = await mkdtemp(join(tmpdir(), 'rk-local-'));
@@ -409,6 +431,7 @@ export class LocalExecutor implements SandboxExecutor {
       let command: string;
       let args: string[];
       let spawnEnv: Record<string, string>;
+      let seccompPath: string | null = null;
       if (layer === 'bubblewrap') {
         // Root: the launcher drops to nobody, so RLIMIT_NPROC applies. Non-root: the user namespace
         // gives the run its own process count, so the cap applies to this run alone.
@@ -418,10 +441,11 @@ export class LocalExecutor implements SandboxExecutor {
           ...rlimits, nprocRelative: false, uid: runUid, gid: runUid, landlock: false,
         });
         command = ready.bwrapPath!;
+        seccompPath = await this.seccompFilter();
         args = buildBwrapArgs({
           pythonRoots: runtime.installRoots, pythonExecutable: runtime.executable, launcherPath: launcherPath(), programPath,
           tempStorageMb: limits.tempStorageMb, enableNetworking: limits.enableNetworking, unprivileged: !this.isRoot,
-          env: programEnv(pyBin, SANDBOX_PATHS.workdir, '/tmp'), launcherArgs,
+          env: programEnv(pyBin, SANDBOX_PATHS.workdir, '/tmp'), launcherArgs, ...(seccompPath ? { seccompFd: 4 } : {}),
         });
         spawnEnv = { PATH: '/usr/bin:/bin' };
       } else {
@@ -435,7 +459,7 @@ export class LocalExecutor implements SandboxExecutor {
         const landlock = layer === 'landlock';
         const launcherArgs = launcherArgv({
           python: runtime.executable, program: programPath, cwd: runDir, timeoutMs: limits.timeoutMs, ...rlimits,
-          nprocRelative: !this.isRoot, uid, gid: uid, landlock,
+          nprocRelative: !this.isRoot, uid, gid: uid, landlock, seccomp: await this.seccompFilter(),
           landlockRead: landlock ? [...runtime.installRoots, ...LANDLOCK_READ] : [],
           landlockWrite: landlock ? [runDir, '/dev/null'] : [],
           landlockNet: limits.enableNetworking,
@@ -447,10 +471,16 @@ export class LocalExecutor implements SandboxExecutor {
       // Checked after the last await before the spawn: close() either sees this run in `active`
       // or the run sees `closed`, so no sandbox starts after close() has stopped the others.
       if (this.closed) throw new KernelError('SHUTTING_DOWN', 'The local executor is closed');
-      const handle = startLauncher({
-        command, args, env: spawnEnv, pidNamespace: layer === 'bubblewrap', timeoutMs: limits.timeoutMs,
-        maxOutputBytes: limits.maxOutputBytes, signal,
-      });
+      const seccompFd = this.openSeccompFd(seccompPath);
+      let handle: LauncherHandle;
+      try {
+        handle = startLauncher({
+          command, args, env: spawnEnv, pidNamespace: layer === 'bubblewrap', timeoutMs: limits.timeoutMs,
+          maxOutputBytes: limits.maxOutputBytes, signal, ...(seccompFd !== undefined ? { extraFds: [seccompFd] } : {}),
+        });
+      } finally {
+        if (seccompFd !== undefined) closeSync(seccompFd); // the sandbox has its own copy now
+      }
       this.active.add(handle);
       let run: LauncherRun;
       try {
@@ -510,7 +540,9 @@ export class LocalExecutor implements SandboxExecutor {
     const pyBin = runtime.executable.slice(0, runtime.executable.lastIndexOf('/'));
     const common = { preimport, pool: poolId, slot };
     let spec: ZygoteSpawnSpec;
+    let seccompPath: string | null = null;
     if (layer === 'bubblewrap') {
+      seccompPath = await this.seccompFilter();
       const zygoteArgs = launcherArgv({
         ...common, jobRoot: SANDBOX_PATHS.workdir, wipe: ['/tmp', '/dev/shm'], pidns: true,
         uid: this.isRoot ? this.uidBlock + slot : null, gid: this.isRoot ? this.uidBlock + slot : null, nprocRelative: false, landlock: false, envDirKeys: ['HOME'],
@@ -521,6 +553,7 @@ export class LocalExecutor implements SandboxExecutor {
           pythonRoots: runtime.installRoots, pythonExecutable: runtime.executable, launcherPath: launcherPath(),
           zygote: { scriptPath: zygotePath() }, tempStorageMb: this.poolTempStorageMb(), enableNetworking: false,
           unprivileged: !this.isRoot, env: programEnv(pyBin, SANDBOX_PATHS.workdir, '/tmp'), launcherArgs: zygoteArgs,
+          ...(seccompPath ? { seccompFd: 4 } : {}),
         }),
         env: { PATH: '/usr/bin:/bin' },
         pidNamespace: true,
@@ -530,7 +563,7 @@ export class LocalExecutor implements SandboxExecutor {
       const landlock = layer === 'landlock';
       const jobs = await this.slotJobsDir(slot);
       const zygoteArgs = launcherArgv({
-        ...common, jobRoot: jobs, wipe: [], pidns: false, uid, gid: uid, nprocRelative: !this.isRoot, landlock,
+        ...common, jobRoot: jobs, wipe: [], pidns: false, uid, gid: uid, nprocRelative: !this.isRoot, landlock, seccomp: await this.seccompFilter(),
         landlockRead: landlock ? [...runtime.installRoots, ...LANDLOCK_READ] : [], landlockNet: false,
         envDirKeys: ['HOME', 'TMPDIR', 'MPLCONFIGDIR'],
       });
@@ -541,7 +574,12 @@ export class LocalExecutor implements SandboxExecutor {
         pidNamespace: false,
       };
     }
-    return new ZygoteProcess(spec, onChange);
+    const seccompFd = this.openSeccompFd(seccompPath);
+    try {
+      return new ZygoteProcess(seccompFd !== undefined ? { ...spec, extraFds: [seccompFd] } : spec, onChange);
+    } finally {
+      if (seccompFd !== undefined) closeSync(seccompFd); // the sandbox has its own copy now
+    }
   }
 
   /**
@@ -678,16 +716,26 @@ export class LocalExecutor implements SandboxExecutor {
     };
   }
 
+  private seccompInForce(): boolean {
+    return this.config.local.seccomp && buildSeccompFilter() !== null;
+  }
+
+  private describeSeccomp(): string {
+    if (!this.config.local.seccomp) return 'no seccomp filter (RK_SECCOMP=false)';
+    if (!this.seccompInForce()) return `no seccomp filter (not built for ${process.arch})`;
+    return `seccomp filter (${Object.keys(DENIED_SYSCALLS_X86_64).length} system calls denied, new namespaces, other ABIs)`;
+  }
+
   private describeLayers(ready: Readiness): string {
     const layer = ready.probe?.chosen;
     const rl = 'rlimits (as, cpu, fsize, nofile, core';
     const parts: string[] = [];
     if (layer === 'bubblewrap') {
-      parts.push(`bubblewrap: net,pid,ipc,uts namespaces${this.isRoot ? '' : ' + user namespace'}, read-only /usr and python, private tmpfs /sandbox /tmp, ${this.isRoot ? `an unprivileged uid of its own per run (${this.uidBlock}+)` : 'service uid (user namespace)'}, ${rl}, nproc ${this.config.local.maxProcesses})`);
+      parts.push(`bubblewrap: net,pid,ipc,uts namespaces${this.isRoot ? '' : ' + user namespace'}, read-only /usr and python, private tmpfs /sandbox /tmp, ${this.isRoot ? `an unprivileged uid of its own per run (${this.uidBlock}+)` : 'service uid (user namespace)'}, ${rl}, nproc ${this.config.local.maxProcesses}), ${this.describeSeccomp()}`);
     } else if (layer === 'landlock' || layer === 'process') {
       const uid = this.isRoot ? (ready.fallbackUid === null ? 'uid 0 (python not reachable by nobody), no process cap' : `uid ${ready.fallbackUid}`) : 'service uid';
       const ll = layer === 'landlock' ? 'landlock: filesystem (read python and /usr, write run folder), TCP, signals, abstract sockets; ' : 'process: no filesystem or network isolation; ';
-      parts.push(`${ll}${uid}, ${rl}${ready.fallbackUid !== null || !this.isRoot ? `, nproc ${this.config.local.maxProcesses}` : ''}), process group + orphan sweep, scrubbed env`);
+      parts.push(`${ll}${uid}, ${rl}${ready.fallbackUid !== null || !this.isRoot ? `, nproc ${this.config.local.maxProcesses}` : ''}), ${this.describeSeccomp()}, process group + orphan sweep, scrubbed env`);
     }
     for (const [name, p] of Object.entries(ready.probe?.layers ?? {})) if (!p.ok) parts.push(`${name} unavailable: ${p.reason}`);
     return parts.join('; ');

@@ -15,6 +15,8 @@ export interface ZygoteSpawnSpec {
   env: Record<string, string>;
   /** True when `command` is bwrap: killing it kills the PID namespace. Else kill the process group. */
   pidNamespace: boolean;
+  /** Open fds of the service handed to the process as its fds 4, 5, ... (e.g. the seccomp filter). */
+  extraFds?: number[];
 }
 
 /** One job for a zygote: limits as the launcher takes them, and the program itself. */
@@ -123,7 +125,7 @@ export class ZygoteProcess {
     });
     this.ready.catch(() => undefined);
     this.child = spawn(spec.command, spec.args, {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...(spec.extraFds ?? [])],
       env: spec.env,
       cwd: '/',
       detached: true,

@@ -7,7 +7,8 @@
 #
 # Protocol
 #   argv[1:] key=value: preimport, jobRoot, wipe (newline lists), pidns (0/1), uid, gid
-#            (empty: keep), nprocRelative, landlock, landlockRead, landlockNet, envDirKeys.
+#            (empty: keep), nprocRelative, landlock, landlockRead, landlockNet, envDirKeys, seccomp (a
+#            filter file each job loads; empty with bwrap, which loads it for the whole sandbox).
 #   fd 0     control from the service, JSON lines:
 #            {"op":"run","id","source","timeoutMs","as","cpu","fsize","nofile","nproc"} (source: the
 #            program text, so no file of the service's lies on a disk between the two)
@@ -137,6 +138,7 @@ class Zygote:
         self.uid = optional_int(cfg, "uid") if os.getuid() == 0 else None
         self.gid = optional_int(cfg, "gid") if os.getuid() == 0 else None
         self.env_dir_keys = paths(cfg, "envDirKeys")
+        self.seccomp = launcher.read_seccomp(cfg.get("seccomp"))  # without bwrap: loaded per job
         self.base_env = dict(os.environ)
         self.base_path = list(sys.path)
         self.control = b""
@@ -244,6 +246,8 @@ class Zygote:
             os.setgroups([])
             os.setresgid(self.gid, self.gid, self.gid)
             os.setresuid(self.uid, self.uid, self.uid)
+        if self.seccomp:
+            launcher.apply_seccomp(self.seccomp)  # no_new_privs is set in prepare()
         launcher.prctl(PR_SET_DUMPABLE, 1)  # like a freshly exec'd program: its own /proc is its own
         spec["path"] = program
 

@@ -39,6 +39,33 @@ describe.each(MODES_AND_PATHS)('local executor basics (%s, %s)', (mode, path) =>
     expect(r.stderr).toContain('RuntimeError: ünïcode ✗');
   });
 
+  it('denies system calls no program needs (seccomp), while threads, fork and numpy still work', async () => {
+    const code = [
+      'import ctypes, errno, os, threading',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'def call(name, *args):',
+      '    rc = getattr(libc, name)(*args)',
+      '    return "ok" if rc >= 0 else errno.errorcode.get(ctypes.get_errno(), str(ctypes.get_errno()))',
+      'print("unshare", call("unshare", 0x10000000))  # CLONE_NEWUSER',
+      'print("io_uring_setup", call("syscall", 425, 1, None))',
+      'print("bpf", call("syscall", 321, 0, None, 0))',
+      'print("userfaultfd", call("syscall", 323, 0))',
+      'print("keyctl", call("syscall", 250, 0, 0))',
+      'print("clone3", call("syscall", 435, None, 0))',
+      'print("x32 getpid", call("syscall", 0x40000000 | 39))',
+      't = threading.Thread(target=lambda: None); t.start(); t.join()',
+      'pid = os.fork()',
+      'if pid == 0: os._exit(0)',
+      'os.waitpid(pid, 0)',
+      'import numpy as np',
+      'print("still works", int(np.arange(4).sum()))',
+    ].join('\n');
+    const r = await run({ code, limits: limits() });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('unshare EPERM\nio_uring_setup EPERM\nbpf EPERM\nuserfaultfd EPERM\nkeyctl EPERM\nclone3 ENOSYS\nx32 getpid EPERM\nstill works 6\n');
+    expect((await executor.status()).extra?.seccomp).toBe(true);
+  });
+
   it('reports a non-zero exit as failed with its code', async () => {
     const r = await run({ code: 'import sys\nsys.exit(3)\n', limits: limits() });
     expect(r).toMatchObject({ status: 'failed', exitCode: 3 });
