@@ -105,6 +105,13 @@ export function extractBayesRule(scan: Scan): Extraction | null {
       rate.role = written;
       continue;
     }
+    // "with 2% prevalence uses a test with 95% sensitivity": a role word written right after the
+    // rate names it, whatever else its clause holds.
+    const named = /^\s*(prevalence|base\s+rate|sensitivity|specificity|false[\s-]+positive|false[\s-]+negative)\b/.exec(rate.tail)?.[1];
+    if (named) {
+      rate.role = /^(?:prevalence|base)/.test(named) ? 'prevalence' : named === 'sensitivity' ? 'sensitivity' : named === 'specificity' ? 'specificity' : /positive$/.test(named) ? 'fpr' : 'fnr';
+      continue;
+    }
     for (const [role, re] of ROLE_PATTERNS) {
       if (re.test(rate.clause)) {
         rate.role = role;
@@ -172,7 +179,14 @@ export function extractBayesRule(scan: Scan): Extraction | null {
     // data sentence; taken only when the text states no positive result anywhere.
     (!/\bpositive\b/.test(evidence) && NEGATIVE_EVIDENCE.test(scan.text) && !POSITIVE_EVIDENCE.test(scan.text));
   const afterProbability = asked.slice(Math.max(0, asked.search(/\b(?:probability|chance|likelihood|odds|likely|percent)\b/)));
-  const complement = /\b(?:not|n't|healthy|free\s+of|legitimate|no\s+disease|uninfected)\b|\b[a-z]+-free\b/.test(afterProbability.replace(/\bnot\s+flagged\b|\btests?\s+not\b/g, ''));
+  // "2% of genuine emails are wrongly marked ... what is the probability it is genuine?": the
+  // question names the group the false positive rate is about, i.e. the absence of the condition.
+  const groupOf = (r: Rate | undefined) => (r ? /^\s*of\s+(?:the\s+|all\s+)?([a-z][a-z-]{3,})/.exec(r.tail)?.[1] : undefined);
+  const absentGroup = groupOf(ofRole('fpr')[0] ?? ofRole('specificity')[0]);
+  const presentGroup = groupOf(ofRole('sensitivity')[0] ?? ofRole('fnr')[0]);
+  const namesAbsentGroup =
+    absentGroup !== undefined && absentGroup !== presentGroup && new RegExp(String.raw`\b${absentGroup.replace(/s$/, '')}`).test(afterProbability) && (presentGroup === undefined || !new RegExp(String.raw`\b${presentGroup.replace(/s$/, '')}\b`).test(afterProbability));
+  const complement = namesAbsentGroup || /\b(?:not|n't|healthy|free\s+of|legitimate|no\s+disease|uninfected)\b|\b[a-z]+-free\b/.test(afterProbability.replace(/\bnot\s+flagged\b|\btests?\s+not\b/g, ''));
   const used = rates
     .filter((r) => !r.derived && (r.role !== null || r === prevalence))
     .flatMap((r) => [

@@ -47,7 +47,7 @@ function sameOutcome(a: string, b: string): boolean {
 /** Threshold of "P(p > x)"; a count threshold ("more than 12 heads") is not a proportion. */
 const FRACTION_WORDS: Record<string, number> = { half: 2, halves: 2, third: 3, thirds: 3, quarter: 4, quarters: 4, fourth: 4, fourths: 4, fifth: 5, fifths: 5 };
 
-function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; value: number; num?: Num } | { decline: string; severity: 'inconsistent' | 'missing' } | null {
+function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; value: number; num?: Num; den?: Num } | { decline: string; severity: 'inconsistent' | 'missing' } | null {
   const askedText = questionText(scan);
   if (/\bmajority\b/.test(askedText)) return { comparison: 'greater', value: 0.5 };
   if (/\bminority\b/.test(askedText)) return { comparison: 'less', value: 0.5 };
@@ -59,6 +59,16 @@ function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; valu
     const num = words[2] === undefined ? undefined : scan.numbers.find((n) => n.start === start + words.index + words[0].indexOf(words[2], words[1].length));
     const comparison = /^(?:less|fewer|lower|smaller|below|under|at\s+most)$/.test(words[1]) ? 'less' : 'greater';
     if (value <= 1) return { comparison, value, num };
+  }
+  // "more than 1 in 4 flights": a threshold written as a ratio.
+  const ratio = /\b(greater|more|higher|larger|above|over|at\s+least|less|fewer|lower|smaller|below|under|at\s+most)\s+(?:than\s+)?(\d+)\s+(?:in|out\s+of)\s+(?:every\s+)?(\d+)\b/.exec(askedText);
+  if (ratio && Number(ratio[3]) > 0 && Number(ratio[2]) <= Number(ratio[3])) {
+    const start = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : 0;
+    const at = (s: string, from: number) => scan.numbers.find((n) => n.start === start + ratio.index + ratio[0].indexOf(s, from));
+    const num = at(ratio[2], ratio[1].length);
+    const den = at(ratio[3], ratio[0].length - ratio[3].length);
+    const comparison = /^(?:less|fewer|lower|smaller|below|under|at\s+most)$/.test(ratio[1]) ? 'less' : 'greater';
+    if (num && den) return { comparison, value: Number(ratio[2]) / Number(ratio[3]), num, den };
   }
   const asked = scan.questionIndex;
   const comparisons = findComparisons(scan).filter((c) => asked < 0 || c.num.sentence === asked);
@@ -87,7 +97,7 @@ function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; valu
  */
 function asksAboutTheRest(scan: Scan, asked: string, countedLabel: string): string | null {
   const dataText = scan.questionIndex >= 0 ? scan.text.slice(0, scan.sentences[scan.questionIndex].start) : scan.text;
-  const rest = /\b(?:the\s+)?(?:rest|remainder|others)\s+(?:were\s+|was\s+|are\s+|chose\s+|picked\s+|preferred\s+|said\s+|went\s+(?:to\s+|with\s+)?|voted\s+(?:for\s+)?)?([a-z]+)(?:\s+([a-z]+))?/.exec(dataText);
+  const rest = /\b(?:the\s+)?(?:rest|remainder|others|everyone\s+else|everybody\s+else|all\s+(?:the\s+)?others)\s+(?:were\s+|was\s+|are\s+|chose\s+|picked\s+|preferred\s+|said\s+|went\s+(?:to\s+|with\s+)?|voted\s+(?:for\s+)?)?([a-z]+)(?:\s+([a-z]+))?/.exec(dataText);
   if (!rest || /^(?:not|did|didn't|were|was|the|a|an|no)$/.test(rest[1]) || sameOutcome(rest[1], countedLabel)) return null;
   // "on time", "in stock": a preposition needs its noun to name the outcome.
   const phrase = /^(?:on|in|at|by|of)$/.test(rest[1]) && rest[2] ? `${rest[1]} ${rest[2]}` : rest[1];
@@ -107,6 +117,7 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
   const threshold = options.modelComparison ? null : proportionThreshold(scan);
   if (threshold && 'decline' in threshold) return { kind: 'decline', reason: threshold.decline, severity: threshold.severity };
   if (threshold?.num) exclude.add(threshold.num);
+  if (threshold && 'den' in threshold && threshold.den) exclude.add(threshold.den);
   // Numbers in a "next N flips" window are not data.
   for (const n of scan.numbers) if (n.before.at(-1) === 'next') exclude.add(n);
 
@@ -130,7 +141,25 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
     penalties.push(penalty(`the question asks about "${restAsked}", the rest of the trials: used the complement of the counted outcome`, 0.95));
   }
 
+  // "9 did not want it": the count is of a negated outcome; a question that negates nothing asks
+  // about some other outcome, and reading it as the counted one would give the complement.
+  if (/^(?:not|did|didn't|don't|no)$/.test(group.label) && !/\b(?:not|never|no)\b|n't\b/.test(asked)) {
+    return { kind: 'decline', reason: 'The data count a negated outcome ("did not ...") but the question does not say whether it asks about that outcome or its opposite; name the outcome counted.', severity: 'missing' };
+  }
+
   if (options.modelComparison) {
+    // "the probability that it is not a fair coin" asks about the biased hypothesis, and "not
+    // biased" about the fair one.
+    const negatedFair = /\b(?:not|isn't|n't)\s+(?:a\s+|really\s+|actually\s+|truly\s+)?(?:fair|unbiased)\b/.test(asked);
+    const negatedBias = /\b(?:not|isn't|n't)\s+(?:a\s+|really\s+|actually\s+|truly\s+)?(?:biased|loaded|rigged|unfair|weighted)\b/.test(asked);
+    if (negatedFair !== negatedBias) {
+      return {
+        kind: 'problem',
+        problem: { family: 'model-comparison', successes: group.successes, trials: group.trials, successLabel: group.label, hypothesis: negatedFair ? 'biased' : 'fair' },
+        used,
+        penalties: [...penalties, penalty(`the question negates "${negatedFair ? 'fair' : 'biased'}": asked about the other hypothesis`, 0.97)],
+      };
+    }
     const fairAt = asked.search(FAIR_WORDS);
     const biasAt = asked.search(BIAS_WORDS);
     const named = /\b(?:probability|chance|likelihood|odds)\s+(?:that\s+)?(?:it|the\s+coin|this\s+coin|the\s+die|it's|its)?\s*(?:is|was|'s)?\s*(?:really\s+|actually\s+)?(fair|unbiased|biased|loaded|rigged|unfair|weighted)\b/.exec(asked);
@@ -155,6 +184,7 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
   if (threshold) {
     target = { kind: 'prob-p', comparison: threshold.comparison, threshold: threshold.value };
     if (threshold.num) used.push({ num: threshold.num, role: 'threshold on the proportion' });
+    if (threshold.den) used.push({ num: threshold.den, role: 'denominator of the threshold' });
   } else if (towards) {
     // A generic label ("success") is the outcome favoured only when the data name that outcome.
     const dataText = scan.questionIndex >= 0 ? scan.text.slice(0, scan.sentences[scan.questionIndex].start) : scan.text;

@@ -128,6 +128,9 @@ function segmentCounts(scan: Scan, from: number, end: number, shares = false): {
   return { entries: best, restLabel };
 }
 
+/** Labels, then counts in the same order, then "respectively". */
+const RESPECTIVELY = /\b((?:[a-z0-9]+,\s*)+(?:[a-z0-9]+,?\s+)?and\s+[a-z0-9]+)\b[^.?;]*?((?:-?\d+,\s*)+(?:-?\d+,?\s+)?and\s+-?\d+)\b[^.?;]*?\brespectively\b/;
+
 function optionCounts(scan: Scan): CountEntry[] {
   const out: CountEntry[] = [];
   const add = (label: string, countIndex: number) => {
@@ -137,9 +140,24 @@ function optionCounts(scan: Scan): CountEntry[] {
   const patterns: RegExp[] = [
     /\b(?:option|candidate|choice|category|flavou?r|brand|party|answer)\s+([a-z0-9]+)\s*(?::|got|received|had|with|=|-)\s*(?:(?:a\s+total\s+of|only)\s+)?(-?\d+)/g,
     new RegExp(String.raw`\b(${COLORS}|[a-z])\s*(?::|=)\s*(-?\d+)`, 'g'),
+    // "P1: 15", "v2: 40": short letter-and-digit names.
+    /\b([a-z]{1,2}\d{1,2})\s*[:=]\s*(-?\d+)(?!\d|\.\d|%)/g,
     new RegExp(String.raw`\b(${COLORS}|[a-z])\s+(?:got|received|had|drew)\s+(-?\d+)`, 'g'),
   ];
   for (const re of patterns) for (const m of scan.text.matchAll(re)) add(m[1], (m.index ?? 0) + m[0].lastIndexOf(m[2]));
+  // "options A, B and C got 33, 51 and 16 votes respectively": two parallel lists, paired in order.
+  const respectively = RESPECTIVELY.exec(scan.text);
+  if (respectively) {
+    const labels = respectively[1].split(/,\s*(?:and\s+)?|\s+and\s+/).filter(Boolean);
+    const countsAt = respectively.index + respectively[0].indexOf(respectively[2], respectively[1].length);
+    const nums = scan.numbers.filter((n) => n.start >= countsAt && n.start < countsAt + respectively[2].length);
+    if (labels.length === nums.length && labels.every((l) => !/^\d+$/.test(l))) {
+      // The parallel lists are the whole data: "C got 33" read across them would misplace counts.
+      out.length = 0;
+      labels.forEach((label, i) => add(label, nums[i].start));
+      return out;
+    }
+  }
   const countFirst: RegExp[] = [
     /(-?\d+)\s+(?:(?:votes?|people|respondents|customers|voters|students|users|of\s+them|chose|picked|preferred|for|voted|said|were|prefer|like|liked|selected|went\s+with)\s+){1,3}(?:option\s+|candidate\s+|brand\s+)?([a-z0-9]+)\b/g,
     new RegExp(String.raw`(-?\d+)\s+(?:were\s+)?(${COLORS})\b`, 'g'),
@@ -247,11 +265,14 @@ export function extractCategorical(scan: Scan): Extraction | null {
     const before = scan.numbers.filter((n) => n.start < questionStart).length;
     const [from, to] = before === 0 && questionEnd < scan.text.length ? [questionEnd, scan.text.length] : [0, questionStart];
     const segments = segmentCounts(scan, from, to);
-    if (segments.entries.length + (segments.restLabel ? 1 : 0) > entries.length) {
+    // Parallel lists ("A, B and C got 33, 51 and 16 respectively") are already paired by position.
+    const paired = RESPECTIVELY.test(scan.text) && entries.length >= 2;
+    if (!paired && segments.entries.length + (segments.restLabel ? 1 : 0) > entries.length) {
       entries = segments.entries;
       restLabel = segments.restLabel;
     }
-    if (entries.length === 0) {
+    // One "count" beside category percentages is their total ("sold 400 pastries: 45% ..."), not a category.
+    if (entries.length < 2) {
       const percents = segmentCounts(scan, from, to, true);
       if (percents.entries.length >= 2) {
         entries = percents.entries;
@@ -292,11 +313,14 @@ export function extractCategorical(scan: Scan): Extraction | null {
       used.push({ num: n, role: 'asked face' });
     }
   }
-  const totalNum = scan.numbers.find(
-    (n) => !entries.some((e) => e.num === n) && Number.isInteger(n.value) && !n.percent &&
-      (isTotal(scan, n) || /^(?:times|rolls|throws|respondents|people|votes|voters|customers|students|draws|participants|users|responses|ballots|trials)$/.test(n.after[0] ?? '') || /\b(?:surveyed|polled|asked|rolled|thrown|tossed|of)$/.test(n.before.at(-1) ?? '')) &&
-      !(n.after[1] === 'times' || n.after[0] === 'faces' || n.after[0] === 'sided' || n.after[0] === 'options'),
-  );
+  const totalNum =
+    scan.numbers.find(
+      (n) => !entries.some((e) => e.num === n) && Number.isInteger(n.value) && !n.percent &&
+        (isTotal(scan, n) || /^(?:times|rolls|throws|respondents|people|votes|voters|customers|students|draws|participants|users|responses|ballots|trials)$/.test(n.after[0] ?? '') || /\b(?:surveyed|polled|asked|rolled|thrown|tossed|of|n|sold|served)$/.test(n.before.at(-1) ?? '')) &&
+        !(n.after[1] === 'times' || n.after[0] === 'faces' || n.after[0] === 'sided' || n.after[0] === 'options'),
+    ) ??
+    // Shares of a total: the one whole number written before them ("sold 400 pastries today: 45% ...").
+    (shares ? soleCountBefore(scan, entries[0].num) : undefined);
   if (shares) {
     // Shares become counts of the stated total; they must be whole and add up to at most 100 %.
     if (!totalNum) return { kind: 'decline', reason: 'The question gives category percentages but not how many responses they are percentages of.', severity: 'missing' };
@@ -406,7 +430,7 @@ export function extractCategorical(scan: Scan): Extraction | null {
     }
   } else {
     const found = entries
-      .map((e) => ({ e, at: asked.search(new RegExp(e.label.length === 1 ? String.raw`(?:\b(?:option|candidate|choice|brand|chooses|picks|prefers|selects|is|for|be)\s+|^)${e.label}\b` : String.raw`\b${e.label}\b`)) }))
+      .map((e) => ({ e, at: asked.search(new RegExp(e.label.length === 1 ? String.raw`(?:\b(?:option|candidate|choice|brand|chooses|picks|prefers|selects|is|for|be|(?:goes|go|went)\s+to)\s+|^)${e.label}\b` : String.raw`\b${e.label}\b`)) }))
       .filter((x) => x.at >= 0)
       .sort((a, b) => a.at - b.at);
     askedEntry = found[0]?.e;
@@ -428,10 +452,33 @@ export function extractCategorical(scan: Scan): Extraction | null {
     return { kind: 'decline', reason: `The question asks about ${askedLabel} but gives no count for it.`, severity: 'missing' };
   }
   const counts = entries.length === categoryCount && die ? [...entries].sort((a, b) => Number(a.label) - Number(b.label)).map((e) => e.count) : entries.length === categoryCount ? entries.map((e) => e.count) : null;
+  // "Probability the next arrival is not green?": every other category. By the Dirichlet's
+  // aggregation property that is a Beta of the other counts; it needs every category listed.
+  const escaped = askedLabel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (new RegExp(String.raw`\b(?:not|isn't|aren't|other\s+than|anything\s+but|except(?:\s+for)?)\s+(?:a\s+|an\s+|the\s+|in\s+|for\s+)?${escaped}`).test(asked)) {
+    if (counts === null) return { kind: 'decline', reason: `The question asks about every category but ${askedLabel}, but the data do not list every category.`, severity: 'missing' };
+    return {
+      kind: 'problem',
+      problem: { family: 'categorical', categoryCount, total, askedCount: total - askedEntry.count, askedCategories: categoryCount - 1, askedLabel: `not ${die ? `face ${askedLabel}` : askedLabel}`, counts },
+      used,
+      penalties: [...penalties, penalty(`the question asks about "not ${askedLabel}": summed the other categories`, 0.97)],
+    };
+  }
+  // "does not order a latte": a negation the reading above did not place may ask for the other
+  // categories; answering the named one would give the complement.
+  if (/\b(?:not|never|except|excluding|neither|nor)\b|n't\b|\bother\s+than\b/.test(asked)) {
+    return { kind: 'decline', reason: 'The question negates something the embedded reasoner could not place; ask "the probability of <category>" or "of anything but <category>".', severity: 'missing' };
+  }
   return {
     kind: 'problem',
     problem: { family: 'categorical', categoryCount, total, askedCount: askedEntry.count, askedLabel: die ? `face ${askedLabel}` : askedLabel, counts },
     used,
     penalties,
   };
+}
+
+/** The only whole, non-percent number before `first` in the text, if exactly one. */
+function soleCountBefore(scan: Scan, first: Num): Num | undefined {
+  const before = scan.numbers.filter((n) => n.start < first.start && !n.percent && Number.isInteger(n.value) && n.value > 0);
+  return before.length === 1 ? before[0] : undefined;
 }

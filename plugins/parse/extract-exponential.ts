@@ -15,13 +15,23 @@ export function extractExponential(scan: Scan): Extraction | null {
   const units = unitAlternation({ timeOnly: true });
   const penalties: ParsePenalty[] = [];
   const used: { num: Num; role: string }[] = [];
-  let comparison: { comparison: 'greater' | 'less'; num: Num } | undefined = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
+  let comparison: { comparison: 'greater' | 'less'; num: Num; negated?: boolean } | undefined = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
   // "fails within 200 hours", "breaks before 1000 hours": the next duration is at most t.
   const within = new RegExp(String.raw`\b(?:within|before|sooner\s+than|earlier\s+than|in\s+(?:less|under|fewer)\s+than|in\s+under)\s+(?:the\s+(?:first\s+|next\s+)?)?(?=[\d.])`).exec(asked);
   if (!comparison && within) {
     const start = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : 0;
     const num = numberAt(scan, start + within.index + within[0].length);
     if (num) comparison = { comparison: 'less', num };
+  }
+  // "does not last 10 days", "won't survive longer than 10 days": the next duration is at most t.
+  const notLast = /\b(?:does\s+not|doesn't|do\s+not|don't|will\s+not|won't|fails?\s+to|not)\s+(?:last|survive|run|work|keep\s+going)\s+(?:for\s+)?(?:(?:more|longer)\s+than\s+|at\s+least\s+|beyond\s+|past\s+)?(?:a\s+full\s+|the\s+(?:full\s+)?)?(?=[\d.])/.exec(asked);
+  if (notLast) {
+    const start = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : 0;
+    const num = numberAt(scan, start + notLast.index + notLast[0].length);
+    if (num) comparison = { comparison: 'less', num };
+  } else if (comparison && !comparison.negated && /\b(?:not|never)\b|n't\b/.test(asked)) {
+    // Another negated comparison ("not fail within ..."): reading it either way is a guess.
+    return { kind: 'decline', reason: 'The question negates a comparison of durations in a way the embedded reasoner does not read; ask "longer than" or "shorter than" directly.', severity: 'missing' };
   }
   const exclude = new Set<Num>(comparison ? [comparison.num] : []);
 
@@ -50,7 +60,7 @@ export function extractExponential(scan: Scan): Extraction | null {
     used.push(...list.nums.map((num) => ({ num, role: 'observed duration' })));
   } else {
     const isTime = (n: Num) => !exclude.has(n) && n.sentence !== scan.questionIndex && lookupUnit(n.after[0] ?? '')?.dimension === 'time';
-    const totalNum = scan.numbers.find((n) => isTime(n) && /\b(?:total|combined|sum|summed|altogether|cumulative|added\s+up|add\s+up|adding\s+up)\b/.test(n.before.slice(-4).join(' ') + ' ' + n.after.slice(1, 4).join(' ')));
+    const totalNum = scan.numbers.find((n) => isTime(n) && /\b(?:total|combined|sum|summed|altogether|cumulative|added\s+up|add\s+up|adding\s+up)\b/.test(n.before.slice(-6).join(' ') + ' ' + n.after.slice(1, 4).join(' ')));
     // "8 components had an average lifetime of 500 hours": the total is count x mean.
     // "the mean time between failures was 200 days": the adjective may sit five words back.
     const meanNum = totalNum ? undefined : scan.numbers.find((n) => isTime(n) && /\b(?:average|averaged|mean)\b/.test(n.before.slice(-6).join(' ')));

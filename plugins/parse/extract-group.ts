@@ -5,7 +5,7 @@
  * model-comparison and two-proportions extractors. Pure.
  */
 import { modelCatalog } from '../model-catalog.js';
-import { isCompoundModifier, penalty, type Num, type Scan } from './scan.js';
+import { isCompoundModifier, isIncidental, penalty, type Num, type Scan } from './scan.js';
 import { lookupUnit } from './units.js';
 import type { ParsePenalty } from '../problem.js';
 
@@ -83,6 +83,8 @@ function isTrialCount(num: Num): boolean {
   if (w1 !== undefined && TRIAL_NOUNS.has(w1) && w1 !== 'times' && /^[a-z-]+$/.test(w0 ?? '') && !SUCCESS_HINTS.has(w0 ?? '')) {
     return true;
   }
+  // "2,400 sent, 312 opened", "500 delivered": a participle of sending or showing counts the trials.
+  if (/^(?:sent|delivered|shown|served|mailed|emailed|contacted|enrolled|screened|inspected|dispatched|displayed)$/.test(w0 ?? '') && !/^(?:on|at|by|in)$/.test(w1 ?? '')) return true;
   if (num.before.at(-1) === 'n') return true; // "(n = 2,000)"
   const b = num.before.slice(-2).join(' ');
   return /\b(?:sample|survey|poll|total|batch|group|panel|study|trial)\s+of$/.test(b) || /\b(?:surveyed|polled|tested|asked|inspected|sampled|interviewed|treated|examined|checked|flipped|tossed|shown)$/.test(num.before.at(-1) ?? '');
@@ -110,7 +112,7 @@ function isExposure(num: Num): boolean {
 export function extractGroup(scan: Scan, start: number, end: number, exclude: Set<Num>, asked: string): GroupResult {
   const region = scan.text.slice(start, end);
   // Years ("hired in 2022") name a time, not a count.
-  const nums = scan.numbers.filter((n) => n.start >= start && n.start < end && !exclude.has(n) && !isYear(n) && !isCompoundModifier(scan, n));
+  const nums = scan.numbers.filter((n) => n.start >= start && n.start < end && !exclude.has(n) && !isYear(n) && !isCompoundModifier(scan, n) && !isIncidental(scan, n));
   const negative = nums.find((n) => n.value < 0);
   if (negative) return { decline: `The count ${negative.raw} is negative; counts of trials and successes cannot be negative.` };
 
@@ -184,6 +186,19 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
     }
   }
 
+  // 4a. "sent: 5,000 / opened: 1,140": the trials and the successes each named before their count.
+  if (!kNum || !nNum) {
+    const trialLabel = new RegExp(String.raw`\b(?:sent|shown|delivered|visitors|visits|sessions|views|impressions|attempts|trials|total|tested|surveyed|asked)\s*[:=]\s*(\d+)(?!\d|\.\d|%)`).exec(region);
+    const n = trialLabel ? byStart(start + trialLabel.index + trialLabel[0].length - trialLabel[1].length) : undefined;
+    if (n && isIntegerCount(n)) {
+      const successLabel = [...region.matchAll(/\b([a-z]+)\s*[:=]\s*(\d+)(?!\d|\.\d|%)/g)].find((m) => SUCCESS_HINTS.has(m[1]) && m[1] !== trialLabel?.[0].split(/\s|:|=/)[0]);
+      const k = successLabel ? byStart(start + (successLabel.index ?? 0) + successLabel[0].length - successLabel[2].length) : undefined;
+      if (k && isIntegerCount(k) && k.value <= n.value && successLabel) {
+        return finish(scan, asked, { successes: k.value, trials: n.value, label: successLabel[1], used: [{ num: k, role: `count of ${successLabel[1]}` }, { num: n, role: 'number of trials' }], penalties: [] });
+      }
+    }
+  }
+
   // 4. "made: 61, missed: 24", "won 12, lost 8", "on time 188, late 22": two outcomes, each
   // named before its count, and no stated total.
   if (!kNum || !nNum) {
@@ -208,9 +223,24 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
   let successes: number | undefined;
   if (kNum && nNum) {
     label = labelAfter(kNum);
+    // "12 out of 240 test cases failed": the outcome follows the trials, not the count.
+    if (label === 'success') {
+      const outcome = nNum.after.slice(0, 4).find((w) => SUCCESS_HINTS.has(w) || complementOf(w) !== null);
+      const between = outcome === undefined ? [] : nNum.after.slice(0, nNum.after.indexOf(outcome));
+      if (outcome !== undefined && between.every((w) => /^[a-z-]+$/.test(w) && !/^(?:and|but|while|who|which|that|of|in)$/.test(w))) label = outcome;
+    }
     successes = kNum.value;
   } else {
-    const trialCounts = nums.filter((n) => isIntegerCount(n) && isTrialCount(n) && !isExposure(n));
+    let trialCounts = nums.filter((n) => isIntegerCount(n) && isTrialCount(n) && !isExposure(n));
+    // "We burned in 400 boards and 9 failed": a count of things followed, in the same sentence,
+    // by a smaller count with an outcome word is the number of trials even for an unknown noun.
+    if (trialCounts.length === 0) {
+      trialCounts = nums.filter(
+        (t) =>
+          isIntegerCount(t) && /^[a-z]{3,}s$/.test(t.after[0] ?? '') && !SUCCESS_HINTS.has(t.after[0] ?? '') && lookupUnit(t.after[0] ?? '') === null &&
+          nums.some((k) => k !== t && k.sentence === t.sentence && k.start > t.start && isIntegerCount(k) && k.value <= t.value && SUCCESS_HINTS.has(k.after[0] ?? '')),
+      );
+    }
     // Prefer a trial count with a success count in its own sentence ("checked 120 parts and found 9 defective").
     nNum =
       trialCounts.find((t) => nums.some((n) => n !== t && n.sentence === t.sentence && isIntegerCount(n) && !isTrialCount(n) && !isExposure(n) && (n.after.slice(0, 3).some((w) => SUCCESS_HINTS.has(w) || complementOf(w) !== null) || labelBeforeTimes(n) !== null))) ??
@@ -223,6 +253,8 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
         .map((n) => {
           let score = 0;
           if (n.after.slice(0, 3).some((w) => SUCCESS_HINTS.has(w) || complementOf(w) !== null) || labelBeforeTimes(n) !== null) score += 2;
+          // "She made 61 of them": a part of the trials counted in the sentence before.
+          else if (n.after[0] === 'of' && /^(?:them|those|these)$/.test(n.after[1] ?? '') && SUCCESS_HINTS.has(n.before.at(-1) ?? '')) score += 2;
           if (n.sentence === trialNum.sentence) score += 1;
           if (Math.abs(n.sentence - trialNum.sentence) > 1) score -= 1;
           return { n, score };

@@ -9,7 +9,9 @@ import type { ParsePenalty, ProblemOf } from '../problem.js';
 export function extractNormalMean(scan: Scan): Extraction | null {
   const comparison = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
   const exclude = new Set<Num>(comparison ? [comparison.num] : []);
-  const lists = findLists(scan, exclude).filter((l) => !l.nums.some((n) => n.percent));
+  // "got 33, 51 and 16 votes respectively": counts paired with named categories, not measurements.
+  const pairedWithLabels = (l: { nums: Num[] }) => /^[^.?;]*\brespectively\b/.test(scan.text.slice(l.nums[l.nums.length - 1].end));
+  const lists = findLists(scan, exclude).filter((l) => !l.nums.some((n) => n.percent) && !pairedWithLabels(l));
   const list = lists[0];
   if (!list) return null;
   const penalties: ParsePenalty[] = [];
@@ -22,6 +24,10 @@ export function extractNormalMean(scan: Scan): Extraction | null {
     }
     used.push({ num: stated, role: 'number of measurements' });
   }
+  // "78, 85 and 76 out of 100": the maximum of the scale the values are on, not data.
+  const scale = /^\s*(?:out\s+of|\/)\s*(\d+)\b/.exec(scan.text.slice(list.end));
+  const scaleNum = scale ? scan.numbers.find((n) => n.start === list.end + scale[0].length - scale[1].length) : undefined;
+  if (scaleNum) used.push({ num: scaleNum, role: 'maximum of the scale' });
   const values = list.nums.map((n) => n.value);
   if (values.every((v) => v === values[0])) {
     return { kind: 'decline', reason: 'All measurements are identical, so their spread is zero and the posterior of the mean is undefined; give measurements that vary.', severity: 'inconsistent' };

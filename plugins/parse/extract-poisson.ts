@@ -11,6 +11,11 @@ const EXPOSURE_LEAD = new Set(['in', 'over', 'during', 'across', 'within', 'for'
 function unitAfter(num: Num): UnitInfo | null {
   const w = num.after[0];
   if (w === undefined || w === 's' || w === 'm') return null;
+  // "12,000 operating hours", "500 flight hours": an activity word between the number and its unit.
+  if (lookupUnit(w) === null && /^(?:[a-z]+ing|flight|machine|engine|service|patient|fleet|device|test|man|person)$/.test(w) && num.after[1] !== undefined) {
+    const unit = lookupUnit(num.after[1]);
+    if (unit?.dimension === 'time') return unit;
+  }
   return lookupUnit(w);
 }
 
@@ -61,6 +66,23 @@ export function extractPoisson(scan: Scan): Extraction | null {
       window = { value: windowMatch[1] === undefined ? 1 : Number(windowMatch[1]), unit, num };
       if (num) used.push({ num, role: `window of ${num.raw} ${unit.name}s` });
     }
+  }
+  // "per 1,000 hours", "per 2 weeks": a rate per several units is the expected count in a window of
+  // that many units.
+  const perSeveral = new RegExp(String.raw`\bper\s+(\d+(?:\.\d+)?)\s*-?\s*(${units})\b`).exec(asked);
+  if (perSeveral && !window) {
+    const unit = lookupUnit(perSeveral[2]);
+    const num = scan.numbers.find((n) => n.start === askedStart + perSeveral.index + perSeveral[0].indexOf(perSeveral[1], 3));
+    if (unit && num) {
+      window = { value: num.value, unit, num };
+      used.push({ num, role: `rate per ${num.raw} ${unit.name}s` });
+    }
+  }
+  // "per fortnight", "per install": a rate per something that is not a time unit the reasoner
+  // knows; answering per the exposure's unit instead would be a confident wrong number.
+  const perUnknown = /\bper\s+(?:a\s+|an\s+|each\s+)?([a-z]+)\b/.exec(asked);
+  if (perUnknown && lookupUnit(perUnknown[1]) === null && !/^(?:cent|capita)$/.test(perUnknown[1])) {
+    return { kind: 'decline', reason: `The question asks for a rate per ${perUnknown[1]}, which is not a unit of time the embedded reasoner can convert to.`, severity: 'missing' };
   }
   // Rate unit asked: "per minute", "an hour", "hourly", "each day".
   const perMatch = new RegExp(String.raw`(?:(?:\bper|\ban?|\beach|\bevery)\s+|/\s*)(${units})\b|\b(hourly|daily|weekly|monthly|yearly|annually)\b`).exec(asked);
@@ -131,6 +153,8 @@ export function extractPoisson(scan: Scan): Extraction | null {
   // "at least one call in the next 10 minutes" = 1 - P(no call in the window).
   const atLeastOne =
     /\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|1\s+or\s+more|any)\s+(?:[a-z-]+\s+){0,3}?(?:in|during|within|over)\s+the\s+(?:next|coming|following|upcoming)\b/.test(asked) ||
+    // "jams at least once during the next shift", "happens one or more times in the next hour".
+    /\b(?:at\s+least\s+once|(?:one|1)\s+or\s+more\s+times|ever)\s+(?:[a-z-]+\s+){0,3}?(?:in|during|within|over)\s+the\s+(?:next|coming|following|upcoming)\b/.test(asked) ||
     // "at least one page tomorrow": the window is named by a day word.
     /\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|1\s+or\s+more)\s+(?:[a-z-]+\s+){0,3}?(?:tomorrow|today|tonight)\b/.test(asked);
   if (atLeastOne && !none) {
@@ -148,6 +172,11 @@ export function extractPoisson(scan: Scan): Extraction | null {
     target = { kind: 'prob-none', window: window?.value ?? 1 };
     if (!window) penalties.push(penalty('no window stated for "no events": assumed one unit', 0.85));
   } else {
+    // A question for a probability ("the chance it jams at least once ...") that none of the
+    // readings above matched must not be answered with an expected count.
+    if (/\b(?:probability|chance|chances|likelihood|odds|likely)\b/.test(asked) && !/\b(?:how\s+many|expected|expect|rate|average|mean|number)\b/.test(asked)) {
+      return { kind: 'decline', reason: 'The question asks for a probability about the events that the embedded reasoner could not read (it answers the rate, the expected count, no events or at least one event in a window).', severity: 'missing' };
+    }
     target = { kind: 'rate', window: window?.value ?? 1 };
   }
   return {

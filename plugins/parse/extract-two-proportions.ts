@@ -7,10 +7,11 @@ import { penalty, questionText, type Extraction, type Num, type Scan } from './s
 import { lookupUnit } from './units.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
-const NOUNS = 'variant|version|group|arm|design|page|site|drug|option|ad|campaign|method|layout|button|email|store|school|team|machine|recipe|strategy|shop|clinic|hospital|vaccine|treatment|landing\\s+page|website|banner|headline|formula|medication|medicine|therapy|subject\\s+line|player|candidate|brand|supplier|factory|line|process|teacher|class';
-const NAMED = new RegExp(String.raw`\b(?:${NOUNS})\s+([a-z]|\d+)\b`, 'g');
+const NOUNS = 'variant|version|group|arm|design|page|site|drug|option|ad|campaign|method|layout|button|email|store|school|team|machine|recipe|strategy|shop|clinic|hospital|vaccine|treatment|landing\\s+page|website|banner|headline|formula|medication|medicine|therapy|subject\\s+line|subject|player|candidate|brand|supplier|factory|line|process|teacher|class';
+// "group 2" names a group; "group 57 out of 140" is the group's count, not its name.
+const NAMED = new RegExp(String.raw`\b(?:${NOUNS})\s+([a-z]|\d+)\b(?!\s*(?:out\s+of\s+\d|of\s+\d|\/\s*\d|%))`, 'g');
 const BARE = /(?:^|[\s,;(])([ab])\s*[:)]/g;
-const ROLE = /\b(control|placebo|treatment|new|old|original|redesign(?:ed)?|current|first|second|vaccinated|unvaccinated)\b(?!\s+(?:time|visitor|user|one|flip))/g;
+const ROLE = /\b(control|placebo|treatment|variant|new|old|original|redesign(?:ed)?|current|first|second|vaccinated|unvaccinated)\b(?!\s+(?:time|visitor|user|one|flip))/g;
 const ADJECTIVE = /\b(red|green|blue|yellow|orange|black|white|purple|old|new|short|long|first|second)\s+(?:button|method|version|design|layout|page|headline|banner|recipe|formula|ad|email|subject\s+line|price|offer|site|campaign|strategy|treatment|drug)\b/g;
 const PAIRED = /\b([a-z]{3,})\s+([a-d]|[1-4])\b(?!\s*(?:%|of\b|out\b|\/|[a-z]+s\b))/g;
 const BARE_VERB = /(?:^|[\s,;:(])([ab])\s+(?:got|had|has|converted|received|saw|produced|with|scored|recorded)\b/g;
@@ -70,7 +71,8 @@ function askedOrder(asked: string, labels: string[]): string[] {
       patterns.push(
         new RegExp(String.raw`(?:\b(?:than|and|or|vs\.?|versus|between|is|does|did|that|of|over)\s+)${single}\b(?!\s+(?:[a-z]{3,})\s+(?:than|group|variant))`),
         new RegExp(String.raw`^${single}\b`),
-        new RegExp(String.raw`\b${single}(?:'s)?\s+(?:is|was|has|had|better|worse|performs?|converts?|outperforms?|beats?|higher|lower)\b`),
+        // "A is better", "A's rate"; but in "the new dressing has a lower rate" the "a" is an article.
+        new RegExp(String.raw`(?<!\b(?:has|have|had|having|with|gets?|got|shows?|showed|see|sees|saw)\s)\b${single}(?:'s)?\s+(?:is|was|has|had|better|worse|performs?|converts?|outperforms?|beats?|higher|lower)\b`),
         new RegExp(String.raw`\b${single}\s*(?:[?,.]|$)`),
       );
     } else {
@@ -90,7 +92,7 @@ function askedOrder(asked: string, labels: string[]): string[] {
  * Words by which a question compares the groups or asks about their relation. Without any of them
  * a question such as "Estimate the sell-through rate." asks for one rate while the data hold two.
  */
-const COMPARISON_CUES = /\b(?:better|worse|best|worst|higher|lower|greater|larger|bigger|smaller|more|less|fewer|exceeds?|exceeding|beats?|outperforms?|underperforms?|superior|inferior|differ|differs|difference|different|compare|compared|comparing|comparison|versus|vs|than|which|lift|improved?|improves|improvement|uplift|effective|effect|works?|worked|helps?|helped|wins?|winner|ahead|behind|minus|gap|advantage|same|equal|switch|choose|pick|prefer|over|above|below|faster|slower|safer|riskier|reduces?|reduced|increases?|increased|raises?|raised|lowers?|lowered)\b/;
+const COMPARISON_CUES = /\b(?:better|worse|best|worst|higher|lower|greater|larger|bigger|smaller|more|less|fewer|exceeds?|exceeding|beats?|outperforms?|underperforms?|superior|inferior|differ|differs|difference|different|compare|compared|comparing|comparison|versus|vs|than|which|lift|improved?|improves|improvement|uplift|effective|effect|works?|worked|helps?|helped|wins?|winner|ahead|behind|minus|gap|advantage|same|equal|switch|choose|pick|prefer|over|above|below|faster|slower|safer|riskier|reduces?|reduced|increases?|increased|raises?|raised|lowers?|lowered|rose|risen|grew|fell|dropped|declined|decreased|(?:went|gone|go|goes)\s+(?:up|down))\b/;
 
 /**
  * A question that asks for "the rate" without comparing the groups: with two groups and no group
@@ -120,7 +122,7 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
   if (all.length < 2) return splitPairs(scan);
   const structural = structuralNumbers(scan);
   const exclude = new Set<Num>([...scan.numbers.filter((n) => n.start >= questionStart || isLabelNumber(scan, n)), ...structural.map((u) => u.num)]);
-  const groups: { label: string; display: string; successes: number; trials: number; outcome: string }[] = [];
+  const groups: { label: string; display: string; successes: number; trials: number; outcome: string; region: string }[] = [];
   const used: { num: Num; role: string }[] = [];
   const penalties: ParsePenalty[] = [];
   // "14 of 60 kids in school A ... 25 of 65 in school B": when the counts come before the first
@@ -134,7 +136,7 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
     const g = extractGroup(scan, segStart, end, exclude, '');
     if (g === null) continue;
     if ('decline' in g) return { kind: 'decline', reason: `${m.display}: ${g.decline}`, severity: 'inconsistent' };
-    groups.push({ label: m.label, display: m.display, successes: g.successes, trials: g.trials, outcome: g.label });
+    groups.push({ label: m.label, display: m.display, successes: g.successes, trials: g.trials, outcome: g.label, region: scan.text.slice(segStart, end) });
     used.push(...g.used.map((u) => ({ num: u.num, role: `${m.display}: ${u.role}` })));
     penalties.push(...g.penalties);
   }
@@ -147,7 +149,22 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
   }
   if (groups.length > 2) penalties.push(penalty('more than two groups: compared the first two', 0.7));
   const [g0, g1] = groups;
-  const order = askedOrder(asked, [g0.label, g1.label]);
+  let order = askedOrder(asked, [g0.label, g1.label]);
+  // "Ward A used the old dressing ... Ward B used the new dressing ... is the new dressing
+  // better?": the question names a group by a word of its own description, not by its label.
+  if (order.length === 0) {
+    const wordsL = groupWords(g0.region);
+    const wordsR = groupWords(g1.region);
+    for (const w of [...wordsL]) if (wordsR.has(w)) {
+      wordsL.delete(w);
+      wordsR.delete(w);
+    }
+    const posL = firstMention(asked, wordsL);
+    const posR = firstMention(asked, wordsR);
+    if (posL >= 0 && (posR < 0 || posL < posR)) order = [g0.label, ...(posR >= 0 ? [g1.label] : [])];
+    else if (posR >= 0) order = [g1.label, ...(posL >= 0 ? [g0.label] : [])];
+    if (order.length === 0 && comparesUnplaced(asked)) return UNPLACED;
+  }
   const uncompared = uncomparedQuestion(scan, asked, order.map((label) => (label === g0.label ? g0.display : g1.display)));
   if (uncompared === 'one-group') {
     // One group's own rate: a binomial on its counts; the other group's counts are context.
@@ -165,7 +182,7 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
   if (uncompared) return uncompared;
   const idx = (label: string): 0 | 1 => (label === g0.label ? 0 : 1);
   let target: ProblemOf<'two-proportions'>['target'];
-  const lessWords = /\b(?:worse|lower|less|smaller|inferior|underperforms?|fewer)\b/;
+  const lessWords = /\b(?:worse|lower|less|smaller|inferior|underperforms?|fewer|fell|dropped|declined|decreased|(?:went|gone|go|goes)\s+down)\b/;
   const minus = /\b([a-z0-9]+)(?:'s)?(?:\s+(?:rate|group))?\s+minus\s+(?:the\s+)?([a-z0-9]+)\b/.exec(asked);
   const minusOrder = minus && [g0.label, g1.label].includes(minus[1]) && [g0.label, g1.label].includes(minus[2]) && minus[1] !== minus[2] ? [minus[1], minus[2]] : [];
   if (minusOrder.length === 2) {
@@ -178,6 +195,12 @@ export function extractTwoProportions(scan: Scan): Extraction | null {
     let first: 0 | 1 = order.length >= 1 ? idx(order[0]) : 1;
     if (order.length === 0) penalties.push(penalty('the question does not name a group: compared the second group against the first', 0.95));
     if (lessWords.test(asked)) first = first === 0 ? 1 : 0;
+    const unclear = unclearJudgement(scan, asked, [g0.outcome, g1.outcome]);
+    if (unclear) return unclear;
+    if (prefersFewer(asked, [g0.outcome, g1.outcome])) {
+      first = first === 0 ? 1 : 0;
+      penalties.push(penalty(`the data count ${g0.outcome}, an outcome to avoid: "better" means a lower rate`, 0.97));
+    }
     target = { kind: 'prob-greater', first, second: first === 0 ? 1 : 0 };
   }
   return {
@@ -269,7 +292,8 @@ function groupWords(region: string): Set<string> {
   for (const m of region.matchAll(new RegExp(String.raw`\b(?:${NOUNS})\s+([a-z])\b`, 'g'))) singles.add(m[1]);
   for (const raw of region.split(/[^a-z0-9'-]+/)) {
     const w = raw.replace(/'s$|'/g, '').replace(/^-+|-+$/g, '');
-    if (!w || /\d/.test(w)) continue;
+    // "v1", "v2": a short letter-and-digit name is a label; other words with digits are data.
+    if (!w || (/\d/.test(w) && !/^[a-z]{1,2}\d{1,2}$/.test(w))) continue;
     if (w.length === 1) {
       if (singles.has(w)) out.add(w);
       continue;
@@ -371,6 +395,7 @@ function splitPairs(scan: Scan): Extraction | null {
     const order: (0 | 1)[] = [];
     if (posL >= 0 && (posR < 0 || posL < posR)) order.push(0, ...(posR >= 0 ? [1 as const] : []));
     else if (posR >= 0) order.push(1, ...(posL >= 0 ? [0 as const] : []));
+    if (order.length === 0 && comparesUnplaced(askedText)) return UNPLACED;
     const name = (words: Set<string>, fallback: string) => ([...words].slice(0, 3).join(' ') || fallback);
     const uncompared = uncomparedQuestion(scan, askedText, order.map((i) => (i === 0 ? name(wordsL, 'the first group') : name(wordsR, 'the second group'))));
     if (uncompared === 'one-group') {
@@ -396,9 +421,11 @@ function splitPairs(scan: Scan): Extraction | null {
       else if (wordsR.has(a) && wordsL.has(b)) minusFirst = 1;
       else return null;
     }
+    const unclear = minusFirst === undefined && !/\b(?:difference|differ|lift|improvement|uplift)\b/.test(asked) ? unclearJudgement(scan, asked, [left.label, right.label]) : null;
+    if (unclear) return unclear;
     return {
       kind: 'problem',
-      problem: { family: 'two-proportions', groups, target: targetFor(asked, order, minusFirst, penalties) },
+      problem: { family: 'two-proportions', groups, target: targetFor(asked, order, minusFirst, penalties, [left.label, right.label]) },
       used: [
         ...placed(scan, structural, [...left.used, ...right.used]),
         ...left.used.map((u) => ({ num: u.num, role: `${groups[0].label}: ${u.role}` })),
@@ -417,7 +444,7 @@ interface GroupLike {
 }
 
 /** What the question compares, given the groups in the order the question names them. */
-function targetFor(asked: string, order: (0 | 1)[], minusFirst: 0 | 1 | undefined, penalties: ParsePenalty[]): ProblemOf<'two-proportions'>['target'] {
+function targetFor(asked: string, order: (0 | 1)[], minusFirst: 0 | 1 | undefined, penalties: ParsePenalty[], outcomes: string[]): ProblemOf<'two-proportions'>['target'] {
   if (minusFirst !== undefined) return { kind: 'difference', minuend: minusFirst, subtrahend: minusFirst === 0 ? 1 : 0 };
   if (/\b(?:difference|differ|how\s+much\s+(?:higher|lower|better|worse|more|less)|lift|improvement|improve|uplift)\b/.test(asked)) {
     const minuend: 0 | 1 = order.length >= 1 ? order[0] : 1;
@@ -426,6 +453,65 @@ function targetFor(asked: string, order: (0 | 1)[], minusFirst: 0 | 1 | undefine
   }
   let first: 0 | 1 = order.length >= 1 ? order[0] : 1;
   if (order.length === 0) penalties.push(penalty('the question does not name a group: compared the second group against the first', 0.95));
-  if (/\b(?:worse|lower|less|smaller|inferior|underperforms?|fewer)\b/.test(asked)) first = first === 0 ? 1 : 0;
+  if (/\b(?:worse|lower|less|smaller|inferior|underperforms?|fewer|fell|dropped|declined|decreased|(?:went|gone|go|goes)\s+down)\b/.test(asked)) first = first === 0 ? 1 : 0;
+  if (prefersFewer(asked, outcomes)) {
+    first = first === 0 ? 1 : 0;
+    penalties.push(penalty(`the data count ${outcomes[0]}, an outcome to avoid: "better" means a lower rate`, 0.97));
+  }
   return { kind: 'prob-greater', first, second: first === 0 ? 1 : 0 };
 }
+
+/** Counted outcomes nobody wants: for these a "better" group is one with a LOWER rate. */
+const UNWANTED_OUTCOME = /^(?:fail|failed|fails|failures?|defective|defects?|faulty|broken|infected|infections?|sick|ill|died|deaths?|dead|crashed|crashes|errors?|complaints?|abandoned|churned|cancell?ed|relapsed|readmitted|bounced|rejected|late|delayed|injured|injuries|accidents?)$/;
+/** Words that judge a group as a whole rather than compare its rate up or down. */
+const EVALUATIVE = /\b(?:better|worse|superior|inferior|outperforms?|underperforms?|beats?|(?:more|less)\s+reliable|reliable|safer|riskier|(?:more|less)\s+effective)\b/g;
+
+/**
+ * "Are the new runners more reliable?" when the data count failures: a judgement word over an
+ * unwanted outcome asks for the LOWER failure rate. A question that also says which way the rate
+ * goes ("a higher failure rate") is taken literally instead.
+ */
+function prefersFewer(asked: string, outcomes: string[]): boolean {
+  if (!outcomes.some((o) => UNWANTED_OUTCOME.test(o))) return false;
+  return judgesWithoutDirection(asked);
+}
+
+/** "Which is better?", "more reliable": a judgement with no word saying which way the rate goes. */
+function judgesWithoutDirection(asked: string): boolean {
+  EVALUATIVE.lastIndex = 0;
+  if (!EVALUATIVE.test(asked)) return false;
+  EVALUATIVE.lastIndex = 0;
+  return !/\b(?:higher|lower|more|less|fewer|greater|smaller|larger)\b/.test(asked.replace(EVALUATIVE, ' '));
+}
+
+/** Words of outcomes nobody wants, anywhere in the data ("readmitted", "side effects"). */
+const UNWANTED_MENTION = /\b(?:fail|defect|faulty|broken|infect|died|death|dead|crash|error|complain|abandon|churn|cancel|relaps|readmi|bounce|reject|late\b|delay|injur|accident|side[\s-]effect|sick|adverse|complication|mortality)/;
+
+/**
+ * A judgement ("which is better?") over counts whose outcome was not read, in data that speak of an
+ * unwanted outcome: "better" may mean the lower rate, so the direction would be a guess.
+ */
+function unclearJudgement(scan: Scan, asked: string, outcomes: string[]): Extraction | null {
+  if (outcomes.some((o) => UNWANTED_OUTCOME.test(o)) || !judgesWithoutDirection(asked)) return null;
+  const dataText = scan.questionIndex >= 0 ? scan.text.slice(0, scan.sentences[scan.questionIndex].start) + scan.text.slice(scan.sentences[scan.questionIndex].end) : scan.text;
+  if (!UNWANTED_MENTION.test(dataText)) return null;
+  return {
+    kind: 'decline',
+    reason: 'The question asks which group is better, but the counts may be of an unwanted outcome (where lower is better); ask which rate is higher or lower.',
+    severity: 'unsupported',
+  };
+}
+
+/**
+ * "Is X better than Y?" where neither X nor Y was recognised as a group: the question names the
+ * groups in an order the default ("second against first") may reverse.
+ */
+function comparesUnplaced(asked: string): boolean {
+  return /\b(?:better|worse|higher|lower|more|less|greater|smaller|bigger|larger)\s+than\s+(?:the\s+)?[a-z0-9]/.test(asked) && !/\bthan\s+(?:the\s+)?(?:other|before|last|previous|expected|average|chance)\b/.test(asked);
+}
+
+const UNPLACED: Extraction = {
+  kind: 'decline',
+  reason: 'The question compares two named groups, but the embedded reasoner could not tell which counts belong to which name; label the groups (e.g. "group A: 45 of 500").',
+  severity: 'missing',
+};

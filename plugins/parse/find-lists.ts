@@ -12,7 +12,8 @@ export interface NumberList {
   end: number;
 }
 
-const SEPARATOR = /^\s*(?:(?!and\b|or\b)([a-z°][a-z%/]{0,7})\.?\s*)?(?:,|;|and|&|,\s*and|or)?\s*$/;
+// A bullet dash between spaces separates items ("- 21.4 - 22.1"); a bare dash is a range ("3-5").
+const SEPARATOR = /^\s*(?:(?!and\b|or\b)([a-z°][a-z%/]{0,7})\.?\s*)?(?:,|;|and|&|,\s*and|or|(?<=\s)-(?=\s))?\s*$/;
 
 /** Unit words that may follow a listed value. */
 export const MEASUREMENT_UNIT =
@@ -27,7 +28,11 @@ export function statedCount(scan: Scan, list: NumberList): Num | null {
   return (
     scan.numbers.find(
       (n) => n.end <= list.start && n.sentence === first.sentence && Number.isInteger(n.value) && !n.percent && n.value > 0 &&
-        !MEASUREMENT_UNIT.test(n.after[0] ?? '') && list.start - n.end < 80,
+        !MEASUREMENT_UNIT.test(n.after[0] ?? '') && list.start - n.end < 80 &&
+        // A count counts things ("5 apples", "6 synthetic checks"); "she's 67, bed 12" and
+        // "batch #2231" are an age and an identifier.
+        n.after.slice(0, 2).some((w) => /^[a-z-]{3,}s$|^(?:people|children|men|women)$/.test(w)) &&
+        !/#\s*$/.test(scan.text.slice(Math.max(0, n.start - 2), n.start)),
     ) ?? null
   );
 }

@@ -120,6 +120,8 @@ export function correctWord(word: string): string | null {
   let bestDistance = maxDistance + 1;
   let tie = false;
   for (const candidate of words) {
+    // Correcting a word into a number word ("severity" -> "seventy") would invent data.
+    if (NUMBER_WORDS.has(candidate)) continue;
     // A short word with one letter swapped for another is often a different real word
     // ("kicks" is not "picks"): short words only get insertions, deletions and transpositions.
     if (word.length < 7 && candidate.length <= word.length && !isTransposition(word, candidate)) continue;
@@ -149,7 +151,13 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
     // ":" or "," continue the sentence.
     .replace(/([A-Za-z0-9%)])[ \t]*(?:\r?\n)+[ \t]*(?=[A-Za-z])/g, '$1. ')
     .replace(/[\r\n\t]+/g, ' ')
-    .replace(/[^\x20-\x7e]/g, ' ');
+    .replace(/[^\x20-\x7e]/g, ' ')
+    // A fortnight is two weeks; the unit catalog knows weeks, so spell it out before number words
+    // and spelling are handled ("the past fortnight" -> "the past 2 weeks", "fortnightly" -> "every 2 weeks").
+    .replace(/\bfortnightly\b/g, 'every 2 weeks')
+    .replace(/\b(\d+(?:\.\d+)?)\s+fortnights?\b/g, (_m, n: string) => `${2 * Number(n)} weeks`)
+    .replace(/\b(?:a|one)\s+fortnight\b/g, '2 weeks')
+    .replace(/\bfortnights?\b/g, '2 weeks');
 
   const corrections: { from: string; to: string }[] = [];
   text = text.replace(/[a-z]+/g, (word) => {

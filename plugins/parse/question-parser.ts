@@ -14,7 +14,7 @@ import { extractPoisson } from './extract-poisson.js';
 import { countGroupLabels, extractTwoProportions } from './extract-two-proportions.js';
 import { findLists } from './find-lists.js';
 import { normalizeQuestion } from './normalize-question.js';
-import { isCompoundModifier, penalty, scanQuestion, type Extraction, type Num, type Scan } from './scan.js';
+import { isCompoundModifier, isIncidental, penalty, questionText, scanQuestion, type Extraction, type Num, type Scan } from './scan.js';
 import { unitAlternation } from './units.js';
 
 export type ParseResult =
@@ -30,6 +30,9 @@ const STATISTICAL = /\b(?:probability|probabilities|chance|chances|likelihood|li
 const STATISTICAL_WIDE = /\b(?:probability|probabilities|chance|chances|likelihood|likely|odds|estimate|rate|rates|proportion|percent|percentage|share|fraction|mean|average|expect|expected|interval|posterior|bayes|bayesian|infer|credible|confidence|fair|unbiased|biased|loaded|better|worse|predict|forecast|how\s+many|how\s+often)\b|\bp\s*\(|%/;
 /** A request for a deterministic task ("Sort these numbers ...", "Convert ..."), not for an inference. */
 const TASK_REQUEST = /^(?:please\s+)?(?:sort|order|rank|list|add|sum|multiply|divide|subtract|convert|translate|write|spell|count|round|simplify|solve|reverse|name|define|explain|describe|summari[sz]e|tell|draw|plot|format)\b/;
+
+/** A question that asks which group does better ("Which is better?", "Is B better than A?"). */
+const GROUP_COMPARISON = /\bwhich\b[^.?]*\b(?:better|worse|best|worst)\b|\b(?:better|worse)\s+than\s+(?![\d.]|half|a\s+(?:half|third|quarter))/;
 
 const MISSING: Record<Family, string> = {
   binomial: 'it looks like a success/trial question but the counts are missing: say how many trials there were and how many succeeded',
@@ -70,6 +73,8 @@ function familyScores(scan: Scan): { family: Family; score: number }[] {
   if (kOfNCount(text) >= 2 && /\b(?:better|worse|higher|lower|beats?|outperforms?|difference|versus|vs|compared|exceed|more\s+likely|less\s+likely|more\s+effective)\b/.test(text)) bump('two-proportions', 3);
   if (/\d+\s+(?:[a-z]+\s+){0,2}(?:out\s+of|of)\s+\d+|\d+\s*\/\s*\d+/.test(text)) bump('binomial', 2);
   if (hasOpposedCounts(scan)) bump('binomial', 2);
+  // "A poll of 60 teachers found that 14 ...": a sample of people is a count of trials.
+  if (/\b(?:poll|survey|sample|panel|audit|study)\s+of\s+\d+/.test(text)) bump('binomial', 2);
   return FAMILIES.map((family) => ({ family, score: scores.get(family) ?? 0 }))
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score || SPECIFICITY.indexOf(a.family) - SPECIFICITY.indexOf(b.family));
@@ -136,6 +141,8 @@ export function parseQuestion(question: string): ParseResult {
   // Category counts are recognised by their structure ("36 coffees, 24 teas and 12 juices") even
   // without cue words, so the categorical extractor always gets a turn.
   const candidates = scores.some((s) => s.family === 'categorical') ? scores : [...scores, { family: 'categorical' as Family, score: 0 }];
+  // Two "k of n" groups are a comparison whatever words ask about them ("did approval go up?").
+  if (kOfNCount(text) >= 2 && !candidates.some((s) => s.family === 'two-proportions')) candidates.push({ family: 'two-proportions', score: 0 });
   let firstDecline: { reason: string; family: Family } | undefined;
   let unexplainedDecline: { reason: string; family: Family } | undefined;
   for (const { family } of candidates) {
@@ -154,6 +161,12 @@ export function parseQuestion(question: string): ParseResult {
         unexplainedDecline ??= { reason: `The question gives two groups of counts (${leftover.map((n) => n.raw).join(', ')} were not used); the embedded reasoner could not read it as a comparison of two groups.`, family };
         continue;
       }
+    }
+    // "Control: 40 of 500 converted. Variant: 52 converted. Which is better?": a question that
+    // asks which of several things is better cannot be answered by one group's proportion.
+    if (family === 'binomial' && result.kind === 'problem' && GROUP_COMPARISON.test(questionText(scan))) {
+      unexplainedDecline ??= { reason: 'The question compares groups, but the embedded reasoner found complete counts (successes and trials) for only one group; give both groups as "k of n".', family };
+      continue;
     }
     const answer = understood(family, result, scan, scores, corrections, requestedIntervalMass);
     if (answer.kind === 'declined') {
@@ -199,6 +212,7 @@ function looksLikeLabel(scan: Scan, num: Num): boolean {
   if (Number.isInteger(num.value) && num.value >= 1800 && num.value <= 2100 && !num.percent && (/^(?:in|since|of|from|year|until|by|the)$/.test(prev) || !next.endsWith('s'))) return true;
   if (/^(?:dollars?|euros?|pounds|cents|usd|years?-old|old)$/.test(next) || /^(?:worth|costs?|price|priced|\$)$/.test(prev)) return true;
   if (/#\s*$/.test(scan.text.slice(Math.max(0, num.start - 2), num.start))) return true;
+  if (isIncidental(scan, num)) return true;
   return /^(?:route|highway|station|sensor|model|room|flight|version|no|number|building|floor|line|bus|gate|platform|machine|lab|plant|site|store|ward|table|day|week|group|arm|variant|option|school|team|ad)$/.test(prev) && !num.percent;
 }
 

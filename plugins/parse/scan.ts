@@ -122,7 +122,12 @@ export interface Comparison {
   start: number;
   /** The comparison word(s) as written ("more", "over", ">"). */
   phrase: string;
+  /** Written after a negation ("not above 250", "does not exceed", "no more than"): already flipped. */
+  negated?: boolean;
 }
+
+/** A negation right before a comparison word: "is not above", "does not exceed", "no more than", "isn't over". */
+const NEGATION_BEFORE = /(?:\b(?:not|never|no)|n't)\s+(?:(?:be|been|being|get|go|rise|fall|climb|drop|really|actually)\s+)?$/;
 
 const GREATER = String.raw`(?:greater|more|higher|larger|bigger|above|over|exceeds?|exceeding|at\s+least|better|longer|beyond|>=?|is\s+>=?)`;
 const LESS = String.raw`(?:less|lower|smaller|fewer|below|under|at\s+most|worse|shorter|<=?)`;
@@ -135,7 +140,12 @@ export function findComparisons(scan: Scan): Comparison[] {
     for (const m of scan.text.matchAll(re)) {
       const at = (m.index ?? 0) + m[0].length;
       const num = numberAt(scan, at);
-      if (num) out.push({ comparison, num, start: (m.index ?? 0) + m[0].indexOf(m[1]), phrase: m[1] });
+      if (!num) continue;
+      const start = (m.index ?? 0) + m[0].indexOf(m[1]);
+      // "not above 250" is "at most 250": the opposite side (the boundary has no mass).
+      const negated = NEGATION_BEFORE.test(scan.text.slice(Math.max(0, start - 24), start));
+      const flipped = negated ? (comparison === 'greater' ? 'less' : 'greater') : comparison;
+      out.push({ comparison: flipped, num, start, phrase: m[1], ...(negated ? { negated } : {}) });
     }
   }
   return out.sort((a, b) => a.start - b.start);
@@ -162,6 +172,30 @@ export function penalty(reason: string, factor: number): ParsePenalty {
  * thing, it is not a count. Time units ("a 24-hour period") and die sides ("6-sided") are data.
  */
 export function isCompoundModifier(scan: Scan, num: Num): boolean {
+  // "a 50p coin", "her 400m times": letters glued to a number make a name, unless they are a unit
+  // of time ("24h") or an ordinal ("3rd").
+  const glued = /^([a-z]+)\b/.exec(scan.text.slice(num.end, num.end + 20));
+  // A glued "m" is metres as often as minutes ("400m times"): a name, not a duration.
+  if (glued && !num.percent && (lookupUnit(glued[1]) === null || glued[1] === 'm') && !/^(?:st|nd|rd|th|k|x)$/.test(glued[1])) return true;
   const compound = /^-([a-z]+)/.exec(scan.text.slice(num.end, num.end + 20));
   return compound !== null && !num.percent && lookupUnit(compound[1]) === null && !/^(?:sided|faced|sides|faces)$/.test(compound[1]);
+}
+
+const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$/;
+
+/**
+ * Numbers a story mentions in passing, never data: dates ("on 3 March", "due 14 Oct", "3-5 May"),
+ * ages and bed or ticket numbers ("she's 67", "bed 12"), and a poll's margin of error.
+ */
+export function isIncidental(scan: Scan, num: Num): boolean {
+  if (num.percent) return false;
+  // An ISO date ("2024-03-12"): each of its parts.
+  for (const d of scan.text.matchAll(/\b\d{4}-\d{2}-\d{2}\b/g)) {
+    if (num.start >= (d.index ?? 0) && num.end <= (d.index ?? 0) + d[0].length) return true;
+  }
+  const prev = num.before.at(-1) ?? '';
+  const next = num.after[0] ?? '';
+  if (Number.isInteger(num.value) && num.value >= 1 && num.value <= 31 && (MONTH.test(next) || MONTH.test(prev) || new RegExp(String.raw`^-\d{1,2}\s+${MONTH.source.slice(1, -1)}\b`).test(scan.text.slice(num.end, num.end + 16)))) return true;
+  if (/^(?:she's|he's|i'm|aged|age|bed|id|ref|ticket|build|release|sprint)$/.test(prev)) return true;
+  return /^(?:error|moe)$/.test(prev) || num.before.slice(-3).join(' ') === 'margin of error';
 }
