@@ -1,3 +1,5 @@
+import Parser from 'tree-sitter';
+import Python from 'tree-sitter-python';
 import { DEFAULT_EXTRA_IMPORTS, SEED_ALLOWED_IMPORTS } from '../../src/config/schema.js';
 import { loadValidatorPolicy } from '../../src/sandbox/validator/policy.js';
 import { TreeSitterValidator } from '../../src/sandbox/validator/tree-sitter-validator.js';
@@ -77,6 +79,18 @@ export async function benchValidator(): Promise<BenchRow[]> {
     p95Ms: largeT.p95Ms,
     p99Ms: largeT.p99Ms,
     extra: { lines: lineCount, chars: large.length, cpuMsPerRun, cachedMedianMs: largeCached.medianMs, cachedP95Ms: largeCached.p95Ms },
+  });
+  // The floor under the validator: tree-sitter-python's parse of the same text, nothing else.
+  const parser = new Parser();
+  parser.setLanguage(Python as unknown as Parser.Language);
+  const parseOnly = await measure(() => parser.parse(large), { runs: 100, warmup: 10 });
+  rows.push({
+    group: 'validator',
+    scenario: `tree-sitter parse alone of the ${lineCount}-line program (floor)`,
+    runs: parseOnly.runs,
+    medianMs: parseOnly.medianMs,
+    p95Ms: parseOnly.p95Ms,
+    extra: { shareOfValidation: `${Math.round((parseOnly.medianMs / largeT.medianMs) * 100)}%` },
   });
   const smallT = await measure(() => uncached.validate(SMALL_PROGRAM, { allowedImports }), { runs: 500, warmup: 50 });
   rows.push({
