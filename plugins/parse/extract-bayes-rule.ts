@@ -10,7 +10,7 @@ type Role = 'prevalence' | 'sensitivity' | 'specificity' | 'fpr' | 'fnr' | 'reli
 
 // Checked in order: the first pattern that matches a rate's clause gives its role.
 const ROLE_PATTERNS: [Role, RegExp][] = [
-  ['specificity', /specificity|\bspecific\b|true[\s-]+negative|correctly\s+(?:identif\w+|clears?|rules?\s+out)\s+[^,;]*\b(?:healthy|without|negative|non|legitimate|uninfected)|\btests?\s+negative/],
+  ['specificity', /specificity|\bspecific\b|true[\s-]+negative|correctly\s+(?:identif\w+|clears?|rules?\s+out)\s+[^,;]*\b(?:healthy|without|negative|non|legitimate|uninfected)|\btests?\s+negative|(?:accura\w*|correct|right)\s+(?:for|on|with|among|in)\s+(?:the\s+)?(?:un[a-z]+|non-?[a-z]+|healthy|good|clean|legitimate|(?:people|those|patients|items)\s+without)\b/],
   ['fpr', /false[\s-]+positive|false\s+alarm|mistakenly|incorrectly|wrongly|erroneously|by\s+mistake|\bwithout\b|\bwith\s+no\b|\bwhen\s+there\s+is\s+no\b|\bhealthy\b|\blegitimate\b|\bgood\s+[a-z]+|\bother\s+[a-z]+|\bnon-?(?:spam|diseased|infected|carriers?|users?)\b|\buninfected\b|\bclean\b|\binnocent\b/],
   ['fnr', /false[\s-]+negative/],
   ['reliability', /reliab|accura|of\s+the\s+time|gets?\s+it\s+right|correctly\s+identif\w+\s+(?:the\s+)?(?:cabs?|colou?rs?|cars?)/],

@@ -3,7 +3,7 @@
  */
 import { modelCatalog } from '../model-catalog.js';
 import { extractGroup } from './extract-group.js';
-import { findComparisons, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import { findComparisons, findNamedThreshold, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
 const BIAS_WORDS = /\b(?:biased|bias|loaded|rigged|unfair|weighted|trick)\b/;
@@ -74,6 +74,15 @@ function proportionThreshold(scan: Scan): { comparison: 'greater' | 'less'; valu
   const comparisons = findComparisons(scan).filter((c) => asked < 0 || c.num.sentence === asked);
   const c = comparisons[0];
   if (!c) {
+    const named = findNamedThreshold(scan);
+    if (named && 'unresolved' in named) {
+      return { decline: `The question compares the proportion with "the ${named.unresolved}", but no number is given for it; state the threshold as a number.`, severity: 'missing' };
+    }
+    if (named) {
+      const value = named.num.percent ? named.num.value / 100 : named.num.value;
+      if (value < 0 || value > 1) return { decline: `The ${named.num.raw} named as the threshold is not a proportion; state it as a share of trials.`, severity: 'missing' };
+      return { comparison: named.comparison, value, num: named.num };
+    }
     // "fewer than most", "higher than before": a comparison the parser could not read; answering
     // the posterior mean instead would be a confident wrong number.
     if (/\b(?:greater|more|higher|larger|less|fewer|lower|smaller)\s+than\b/.test(askedText) && !/\b(?:more|less)\s+than\s+(?:once|twice)\b/.test(askedText)) {
@@ -143,7 +152,31 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
 
   // "9 did not want it": the count is of a negated outcome; a question that negates nothing asks
   // about some other outcome, and reading it as the counted one would give the complement.
-  if (/^(?:not|did|didn't|don't|no)$/.test(group.label) && !/\b(?:not|never|no)\b|n't\b/.test(asked)) {
+  // "485 without defects ... is the next widget defective?", "1,164 showed no side effects ... the rate
+  // of side effects": the question names the negated outcome itself, so it asks about the complement.
+  if (/^(?:not|no|without)$/.test(group.label) && !/\b(?:not|never|no|without)\b|n't\b/.test(asked)) {
+    const count = group.used[0]?.num;
+    const at = count ? count.after.indexOf(group.label) : -1;
+    const negatedWords = at < 0 || !count ? [] : count.after.slice(at + 1, at + 4).filter((w) => /^[a-z]{4,}$/.test(w) && !/^(?:any|such|more|than|with|from|that|this|were|been|their|other)$/.test(w));
+    const named = negatedWords.find((w) => new RegExp(String.raw`\b${w.slice(0, Math.min(5, w.length - 1))}`).test(asked));
+    if (named && count) {
+      group.successes = group.trials - group.successes;
+      group.label = named;
+      penalties.push(penalty(`the data count "${count.after.slice(at, at + 4).join(' ')}", the question asks about "${named}": used the complement`, 0.95));
+    }
+  }
+  // "558 landed in the inbox ... the probability that a message lands in the spam folder": the
+  // question repeats the counted verb with another object, i.e. asks about some other outcome
+  // (possibly the complement); the generic label hides that, so the counted share would be a guess.
+  if (group.label === 'success' || /^(?:at|in|on|to|into|onto|inside)$/.test(group.label)) {
+    const count = group.used[0]?.num;
+    const verb = count?.after[0] ?? '';
+    const objects = (count?.after.slice(1, 5) ?? []).filter((w) => /^[a-z]{4,}$/.test(w) && !/^(?:with|from|into|that|this|them|they|were|their|over|after|before|during|within)$/.test(w));
+    if (/^[a-z]{4,}ed$/.test(verb) && objects.length > 0 && new RegExp(String.raw`\b${verb.slice(0, 4)}`).test(asked) && !objects.some((w) => new RegExp(String.raw`\b${w.slice(0, 4)}`).test(asked))) {
+      return { kind: 'decline', reason: `The data count what "${verb} ${objects.join(' ')}", but the question asks about another outcome of "${verb}"; say which outcome the counts are of.`, severity: 'missing' };
+    }
+  }
+  if (/^(?:not|did|didn't|don't|no|without)$/.test(group.label) && !/\b(?:not|never|no)\b|n't\b/.test(asked)) {
     return { kind: 'decline', reason: 'The data count a negated outcome ("did not ...") but the question does not say whether it asks about that outcome or its opposite; name the outcome counted.', severity: 'missing' };
   }
 

@@ -16,7 +16,7 @@ export const TRIAL_NOUNS = new Set(
     'samples emails games matches births babies seeds rolls draws spins tests applicants cases children adults ' +
     'individuals members employees players households shoppers viewers readers recipients bulbs chips devices ' +
     'coins flipped tossed trial flip toss throw shot attempt free coin independent total pieces eggs batches ' +
-    'interviews calls leads impressions downloads installs at-bats atbats penalties kicks serves questions').split(' '),
+    'interviews calls leads impressions downloads installs at-bats atbats penalties kicks serves questions volunteers donations').split(' '),
 );
 
 /** Words right after a count that mark it as the successes. */
@@ -87,7 +87,7 @@ function isTrialCount(num: Num): boolean {
   if (/^(?:sent|delivered|shown|served|mailed|emailed|contacted|enrolled|screened|inspected|dispatched|displayed)$/.test(w0 ?? '') && !/^(?:on|at|by|in)$/.test(w1 ?? '')) return true;
   if (num.before.at(-1) === 'n') return true; // "(n = 2,000)"
   const b = num.before.slice(-2).join(' ');
-  return /\b(?:sample|survey|poll|total|batch|group|panel|study|trial)\s+of$/.test(b) || /\b(?:surveyed|polled|tested|asked|inspected|sampled|interviewed|treated|examined|checked|flipped|tossed|shown)$/.test(num.before.at(-1) ?? '');
+  return /\b(?:sample|survey|poll|total|batch|group|panel|study|trial)\s+of$/.test(b) || /\b(?:surveyed|polled|tested|asked|inspected|sampled|interviewed|treated|examined|checked|flipped|tossed|shown|enrolled|recruited|screened)$/.test(num.before.at(-1) ?? '');
 }
 
 function isIntegerCount(num: Num): boolean {
@@ -325,11 +325,13 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
 function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
   // "jammed on 6 of 300 runs ... the probability that it does not jam": the question negates the
   // counted outcome, so it asks about the complement.
-  const negated = /\b(?:not|never|n't|without)\s+(?:be\s+|being\s+|get\s+|getting\s+)?([a-z]{3,})/.exec(asked);
+  // "fails to save the next penalty" negates "saves" as surely as "does not save" does.
+  const negated = /\b(?:not|never|n't|without|fails?\s+to|failed\s+to|unable\s+to)\s+(?:be\s+|being\s+|get\s+|getting\s+)?([a-z]{3,})/.exec(asked);
   const countNum = group.used[0]?.num;
   if (negated && countNum && !/^(?:a|an|the|more|less|higher|lower|greater|above|below|over|under|exceed|exceeding)$/.test(negated[1])) {
     const st = negated[1].slice(0, 4);
-    if ([group.label, ...countNum.before.slice(-2)].some((w) => w.startsWith(st))) {
+    // The counted outcome may be a noun after the count ("made 34 saves") as well as a verb before it.
+    if ([group.label, ...countNum.before.slice(-2), ...countNum.after.slice(0, 1)].some((w) => w.startsWith(st))) {
       return {
         ...group,
         successes: group.trials - group.successes,

@@ -2,12 +2,15 @@
  * Normal mean from listed measurements (unknown variance). Pure.
  */
 import { findLists, MEASUREMENT_UNIT, statedCount } from './find-lists.js';
-import { findComparisons, type Extraction, type Num, type Scan } from './scan.js';
+import { findComparisons, findNamedThreshold, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
 /** Normal-mean extractor; null when there is no list of at least two measurements. */
 export function extractNormalMean(scan: Scan): Extraction | null {
-  const comparison = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex);
+  const named = findNamedThreshold(scan);
+  // "below the target" with no number for the target: the mean would answer another question.
+  if (named && 'unresolved' in named) return null;
+  const comparison = findComparisons(scan).find((c) => c.num.sentence === scan.questionIndex) ?? (named ?? undefined);
   const exclude = new Set<Num>(comparison ? [comparison.num] : []);
   // "got 33, 51 and 16 votes respectively": counts paired with named categories, not measurements.
   const pairedWithLabels = (l: { nums: Num[] }) => /^[^.?;]*\brespectively\b/.test(scan.text.slice(l.nums[l.nums.length - 1].end));

@@ -485,7 +485,7 @@ function judgesWithoutDirection(asked: string): boolean {
 }
 
 /** Words of outcomes nobody wants, anywhere in the data ("readmitted", "side effects"). */
-const UNWANTED_MENTION = /\b(?:fail|defect|faulty|broken|infect|died|death|dead|crash|error|complain|abandon|churn|cancel|relaps|readmi|bounce|reject|late\b|delay|injur|accident|side[\s-]effect|sick|adverse|complication|mortality)/;
+const UNWANTED_MENTION = /\b(?:fail|defect|faulty|broken|infect|died|death|dead|crash|error|complain|abandon|churn|cancel|relaps|readmi|bounce|reject|late\b|delay|injur|accident|side[\s-]effect|sick|adverse|complication|mortality|allow(?:ed|s)?\b|conced|gave\s+up|let\s+in)/;
 
 /**
  * A judgement ("which is better?") over counts whose outcome was not read, in data that speak of an

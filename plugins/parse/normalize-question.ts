@@ -157,7 +157,15 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
     .replace(/\bfortnightly\b/g, 'every 2 weeks')
     .replace(/\b(\d+(?:\.\d+)?)\s+fortnights?\b/g, (_m, n: string) => `${2 * Number(n)} weeks`)
     .replace(/\b(?:a|one)\s+fortnight\b/g, '2 weeks')
-    .replace(/\bfortnights?\b/g, '2 weeks');
+    .replace(/\bfortnights?\b/g, '2 weeks')
+    // Fractions of an hour and decades: the unit catalog knows minutes and years, and a window the
+    // parser cannot read would otherwise fall back to a rate per unit (a wrong number, not a decline).
+    .replace(/\b(?:a\s+|one\s+)?half\s+(?:an\s+)?hour\b/g, '30 minutes')
+    .replace(/\b(?:a\s+|one\s+)?quarter\s+(?:of\s+)?(?:an\s+)?hour\b/g, '15 minutes')
+    .replace(/\b(?:a|one|per|each|every)\s+decade\b/g, (m) => `${/^(?:per|each|every)/.test(m) ? m.split(/\s+/)[0] + ' ' : ''}10 years`)
+    .replace(/\bdecades\b/g, '10 years')
+    // "more than a week without a complaint": a threshold of one unit, written without a digit.
+    .replace(/\b(more|longer|less|shorter|beyond|at\s+least|at\s+most)\s+(than\s+)?(?:a|an|one)\s+(second|minute|hour|day|week|month|year)\b/g, (_m, cmp: string, than: string | undefined, unit: string) => `${cmp} ${than ?? ''}1 ${unit}`);
 
   const corrections: { from: string; to: string }[] = [];
   text = text.replace(/[a-z]+/g, (word) => {

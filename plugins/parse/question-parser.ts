@@ -213,7 +213,9 @@ function looksLikeLabel(scan: Scan, num: Num): boolean {
   if (/^(?:dollars?|euros?|pounds|cents|usd|years?-old|old)$/.test(next) || /^(?:worth|costs?|price|priced|\$)$/.test(prev)) return true;
   if (/#\s*$/.test(scan.text.slice(Math.max(0, num.start - 2), num.start))) return true;
   if (isIncidental(scan, num)) return true;
-  return /^(?:route|highway|station|sensor|model|room|flight|version|no|number|building|floor|line|bus|gate|platform|machine|lab|plant|site|store|ward|table|day|week|group|arm|variant|option|school|team|ad)$/.test(prev) && !num.percent;
+  // "Placebo arm: 35 of 62 relapsed": a number that starts a "k of n" is a count, whatever precedes it.
+  const startsKOfN = /^(?:of|out|in|from)$/.test(next) && /^\d/.test(num.after[next === 'out' ? 2 : 1] ?? '');
+  return /^(?:route|highway|station|sensor|model|room|flight|version|no|number|building|floor|line|bus|gate|platform|machine|lab|plant|site|store|ward|table|day|week|group|arm|variant|option|school|team|ad)$/.test(prev) && !num.percent && !startsKOfN;
 }
 
 function understood(

@@ -151,6 +151,36 @@ export function findComparisons(scan: Scan): Comparison[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** Nouns that name a reference value stated elsewhere ("exceeds the target", "below our goal"). */
+const REFERENCE_NOUN = String.raw`(?:target|goal|benchmark|threshold|standard|limit|cut-?off|quota|requirement|spec|specification|norm)`;
+
+/**
+ * A comparison in the question with a reference value named by a noun instead of a number
+ * ("Probability the rate exceeds the target?"), resolved to the number the data give that noun
+ * ("Our target is a 75% rate", "against a team target of 90%", "(the target is 12.5 s)").
+ * `unresolved` when the noun has no number: answering the mean instead would be a wrong number.
+ */
+export function findNamedThreshold(scan: Scan): { comparison: 'greater' | 'less'; num: Num } | { unresolved: string } | null {
+  if (scan.questionIndex < 0) return null;
+  const sentence = scan.sentences[scan.questionIndex];
+  for (const [comparison, phrase] of [['greater', GREATER], ['less', LESS]] as const) {
+    const re = new RegExp(String.raw`(?:^|[^a-z])(${phrase})\s*(?:than\s+)?(?:or\s+equal\s+(?:to\s+)?)?(?:the|our|its|his|her|their|this|that|your|my)\s+(?:[a-z-]+\s+){0,2}?(${REFERENCE_NOUN})\b`);
+    const m = re.exec(sentence.text);
+    if (!m) continue;
+    const start = sentence.start + m.index + m[0].indexOf(m[1]);
+    const negated = NEGATION_BEFORE.test(scan.text.slice(Math.max(0, start - 24), start));
+    const flipped = negated ? (comparison === 'greater' ? 'less' : 'greater') : comparison;
+    // The first number within a few words after the noun, outside the question sentence.
+    const stated = new RegExp(String.raw`\b${m[2]}s?\b(?:\s+(?:rate|value|level|figure|mean|time))?\s*(?:is|was|of|at|=|:|set\s+at|stands\s+at)?\s*(?:a\s+|an\s+|about\s+|around\s+)?(?=[-.\d])`, 'g');
+    for (const hit of scan.text.matchAll(stated)) {
+      const num = numberAt(scan, (hit.index ?? 0) + hit[0].length);
+      if (num && num.sentence !== scan.questionIndex) return { comparison: flipped, num };
+    }
+    return { unresolved: m[2] };
+  }
+  return null;
+}
+
 /** Whether `text` contains any of the words. */
 export function hasWord(text: string, list: readonly string[]): boolean {
   return list.some((w) => new RegExp(String.raw`\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`).test(text));

@@ -50,6 +50,12 @@ FAMILY_FILES = [
     # lists, x/y and x% of y, spelled-out numbers, British spelling, direction and complement traps),
     # written before the parser was changed for them.
     'holdout4.json',
+    # Fifth held-out file: all eight families plus declines built as traps for a pattern-matching parser
+    # (prices, sample ids, previous-period figures and targets beside the data; the larger of two counts
+    # being the complement; failure, "at most" and "worse" questions; a group listed before the one named
+    # first; totals only as sums of parts; "other" categories; specificity vs false-positive wording;
+    # complements asked), written before the parser was changed for them.
+    'holdout5.json',
 ]
 
 ABS_TOL = 0.002

@@ -23,17 +23,17 @@ import { type FamilyRow, type Graded, formatReport, grade, tabulate } from '../c
  * CORPUS_ONLY subset that leaves some out).
  */
 const THRESHOLDS = {
-  /** Fraction of all questions answered correctly (declines included); reached 0.936 (656/701). */
-  overallAccuracy: 0.93,
+  /** Fraction of all questions answered correctly (declines included); reached 0.905 (717/792). */
+  overallAccuracy: 0.9,
   /** Fraction correct within each family (and within the declines), just below what is reached. */
   familyAccuracy: {
-    binomial: 0.89, // 113/126
-    two_proportions: 0.92, // 93/101
-    poisson_rate: 0.9, // 56/62
-    normal_mean: 0.98, // 52/53
-    bayes_rule: 0.91, // 52/57
-    categorical: 0.83, // 63/75
-    exponential: 0.99, // all
+    binomial: 0.85, // 123/144
+    two_proportions: 0.86, // 100/115
+    poisson_rate: 0.86, // 62/72
+    normal_mean: 0.96, // 57/59
+    bayes_rule: 0.89, // 60/67
+    categorical: 0.79, // 68/85
+    exponential: 0.94, // 55/58
     model_comparison: 0.99, // all
     decline: 0.99, // all
   } as Record<string, number>,
@@ -51,6 +51,12 @@ const THRESHOLDS = {
    * changes of its round, 0.538 (49/91, 14 confidently wrong) when it was written.
    */
   heldOut4Accuracy: 0.96,
+  /**
+   * Same for the fifth held-out file (test/corpus/holdout5.json: traps for a pattern-matching parser);
+   * reached 0.670 (61/91, 0 confidently wrong) after the parser changes of its round, 0.560 (51/91,
+   * 9 confidently wrong) when it was written.
+   */
+  heldOut5Accuracy: 0.66,
   /** Confident wrong numbers tolerated across the corpus (answers outside tolerance, answered declines). */
   maxConfidentWrong: 0,
 } as const;
@@ -104,6 +110,8 @@ const isHeldOut2 = (item: CorpusItem): boolean => item.id.startsWith('holdout_tw
 const isHeldOut3 = (item: CorpusItem): boolean => item.id.startsWith('holdout_three-');
 /** Fourth held-out file (test/corpus/holdout4.json): all eight families and declines, other voices. */
 const isHeldOut4 = (item: CorpusItem): boolean => item.id.startsWith('holdout_four-');
+/** Fifth held-out file (test/corpus/holdout5.json): all eight families and declines, parser traps. */
+const isHeldOut5 = (item: CorpusItem): boolean => item.id.startsWith('holdout_five-');
 
 const allItems = loadCorpus();
 
@@ -117,7 +125,8 @@ function selectedItems(): CorpusItem[] {
       (only.includes('holdout') && isHeldOut(item)) ||
       (only.includes('holdout2') && isHeldOut2(item)) ||
       (only.includes('holdout3') && isHeldOut3(item)) ||
-      (only.includes('holdout4') && isHeldOut4(item)),
+      (only.includes('holdout4') && isHeldOut4(item)) ||
+      (only.includes('holdout5') && isHeldOut5(item)),
   );
 }
 
@@ -155,6 +164,10 @@ describe('question corpus through reason()', () => {
     const heldOut4 = graded.filter((g) => isHeldOut4(g.item));
     if (heldOut4.length > 0 && heldOut4.length < graded.length) {
       console.log(`Held-out subset (test/corpus/holdout4.json):${formatReport(tabulate(heldOut4), heldOut4, wallMs, CONCURRENCY)}`);
+    }
+    const heldOut5 = graded.filter((g) => isHeldOut5(g.item));
+    if (heldOut5.length > 0 && heldOut5.length < graded.length) {
+      console.log(`Held-out subset (test/corpus/holdout5.json):${formatReport(tabulate(heldOut5), heldOut5, wallMs, CONCURRENCY)}`);
     }
   }, SUITE_TIMEOUT_MS);
 
@@ -212,6 +225,13 @@ describe('question corpus through reason()', () => {
     if (heldOut4.length === 0 || heldOut4.length < allItems.filter(isHeldOut4).length) return;
     const correct = heldOut4.filter((g) => g.outcome === 'correct').length;
     expect(correct / heldOut4.length).toBeGreaterThanOrEqual(THRESHOLDS.heldOut4Accuracy);
+  });
+
+  it(`answers at least ${100 * THRESHOLDS.heldOut5Accuracy} % of the fifth held-out file correctly`, () => {
+    const heldOut5 = graded.filter((g) => isHeldOut5(g.item));
+    if (heldOut5.length === 0 || heldOut5.length < allItems.filter(isHeldOut5).length) return;
+    const correct = heldOut5.filter((g) => g.outcome === 'correct').length;
+    expect(correct / heldOut5.length).toBeGreaterThanOrEqual(THRESHOLDS.heldOut5Accuracy);
   });
 
   it(`answers at least ${100 * THRESHOLDS.heldOutAccuracy} % of the held-out questions correctly`, () => {

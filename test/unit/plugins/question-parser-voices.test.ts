@@ -53,8 +53,12 @@ describe('parseQuestion: other voices', () => {
       expect(problemOf('A poll of 60 teachers found that 14 did not like the timetable and everyone else approved of it. What share approve of the timetable?')).toMatchObject({ successes: 46, trials: 60 });
     });
 
-    it('declines a count of a negated outcome when the question negates nothing', () => {
-      expect(declineOf('Out of 50 patients, 10 did not respond. What proportion responded?')).toMatch(/negated outcome/);
+    it('declines a count of a negated outcome when the question names neither it nor its opposite', () => {
+      expect(declineOf('Out of 50 patients, 10 did not respond. What proportion were satisfied?')).toMatch(/negated outcome/);
+    });
+
+    it('answers the complement when the question names the negated outcome (holdout5 round)', () => {
+      expect(problemOf('Out of 50 patients, 10 did not respond. What proportion responded?')).toMatchObject({ successes: 40, trials: 50 });
     });
 
     it('reads "made K of them" against the trials of the sentence before', () => {
