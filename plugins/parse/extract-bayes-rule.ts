@@ -173,6 +173,8 @@ export function extractBayesRule(scan: Scan): Extraction | null {
   const evidence = evidenceText.replace(/\bfalse[\s-]+(?:positive|negative)s?\b/g, ' ');
   const negative =
     /\b(?:tests?|tested|comes?\s+back|result\s+is|is|was|were)\s+negative\b|\bnegative\s+(?:test|result)\b|\bnot\s+flagged\b|\bpasses\s+the\s+filter\b/.test(evidenceText) ||
+    // "the dog does not alert", "the alarm doesn't go off": the detector stayed silent.
+    /\b(?:does|did|do)\s+not\s+(?:alert|flag|detect|trigger|react|signal|alarm|fire|beep|sound|go\s+off)\b|\b(?:doesn't|didn't|don't)\s+(?:alert|flag|detect|trigger|react|signal|alarm|fire|beep|sound|go\s+off)\b|\bno\s+(?:alert|alarm)\b/.test(evidenceText) ||
     (/\bnegative\b/.test(evidence) && !/\bpositive\b/.test(evidence)) ||
     /\bp\s*\([^()|]+\|\s*(?:-|neg|negative)\s*\)/.test(asked) ||
     // "A negative test comes from a screening with 90% sensitivity ...": the evidence may sit in a

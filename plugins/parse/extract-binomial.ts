@@ -118,6 +118,52 @@ function asksAboutTheRest(scan: Scan, asked: string, countedLabel: string): stri
   return named ? phrase : null;
 }
 
+/**
+ * "51 of 99 flips came up tails ... the chance of heads": the count's label was not read (the
+ * outcome sits a few words after it), but its sentence names one side of a known pair (heads /
+ * tails) and no other; the question names the other side, so it asks about the complement.
+ * yes/no is left out: "no" is too common a word to name an outcome.
+ */
+function countedSideOfPair(scan: Scan, group: { label: string; used: { num: Num }[] }, asked: string): { label: string; counted: string; complement: boolean } | null {
+  if (group.label !== 'success') return null;
+  const count = group.used[0]?.num;
+  if (!count || count.sentence === scan.questionIndex) return null;
+  const sentence = scan.sentences[count.sentence];
+  if (!sentence) return null;
+  const afterCount = scan.text.slice(count.end, sentence.end);
+  const has = (text: string, w: string) => new RegExp(String.raw`\b${w}\b`).test(text);
+  for (const [a, b] of modelCatalog().complements) {
+    if (a === 'yes' || /^success/.test(a)) continue;
+    if (has(afterCount, a) === has(afterCount, b)) continue;
+    const counted = has(afterCount, a) ? a : b;
+    const other = counted === a ? b : a;
+    if (has(asked, other) && !has(asked, counted)) return { label: other, counted, complement: true };
+    return null;
+  }
+  return null;
+}
+
+/** Participles that describe how trials were drawn, not an outcome ("the next patient treated"). */
+const TRIAL_PARTICIPLES = /^(?:used|based|needed|expected|required|observed|tested|selected|picked|sampled|asked|surveyed|polled|called|flipped|tossed|rolled|shipped|inspected|checked|treated|offered|exposed|recorded|measured|counted|randomi[sz]ed|assigned|enrolled|screened|examined|launched|released|produced|manufactured|made|issued|planted|served|visited|displayed|shown)$/;
+
+/**
+ * "12 bounced ... the probability that the next email is delivered": the question names an outcome
+ * by a participle that is neither the counted one nor its known opposite. The two may be
+ * complements or may not ("bounced" vs "opened"), so the counted share would be a guess.
+ */
+function otherParticiple(scan: Scan, label: string, asked: string): string | null {
+  const counted = label.replace(/^not\s+/, '');
+  if (/^(?:success|failure|not|no|did|without|at|in|on|to|into|onto|inside)$/.test(counted) || !/^[a-z]{4,}$/.test(counted)) return null;
+  const m = /\b(?:is|be|gets?|got|was|being|are|were)\s+(?:not\s+|successfully\s+|actually\s+)?([a-z]{4,}ed)\b/.exec(asked);
+  if (!m || TRIAL_PARTICIPLES.test(m[1]) || BIAS_WORDS.test(m[1])) return null;
+  const word = m[1];
+  if (word.slice(0, 4) === counted.slice(0, 4) || complementLabel(counted) === word) return null;
+  // The participle names the trials themselves when the data use it ("of 150 emails delivered").
+  const dataText = scan.questionIndex >= 0 ? scan.text.slice(0, scan.sentences[scan.questionIndex].start) : '';
+  if (new RegExp(String.raw`\b${word}\b`).test(dataText)) return null;
+  return word;
+}
+
 /** Binomial extractor; `modelComparison` switches to the fair-vs-biased question. */
 export function extractBinomial(scan: Scan, options: { modelComparison: boolean }): Extraction | null {
   const asked = questionText(scan);
@@ -142,6 +188,16 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
   if ('decline' in group) return { kind: 'decline', reason: group.decline, severity: 'inconsistent' };
   penalties.push(...group.penalties);
   const used = [...group.used];
+  const pair = countedSideOfPair(scan, group, asked);
+  if (pair) {
+    if (pair.complement) group.successes = group.trials - group.successes;
+    group.label = pair.label;
+    if (pair.complement) penalties.push(penalty(`the data count ${pair.counted}, the question asks about ${pair.label}: used the complement`, 0.95));
+  }
+  const other = options.modelComparison ? null : otherParticiple(scan, group.label, asked);
+  if (other) {
+    return { kind: 'decline', reason: `The question asks whether the next one is "${other}", but the data count "${group.label}"; say how many were ${other}.`, severity: 'missing' };
+  }
   // The rest of the trials is the complement of the counted ones: n - k of them.
   const restAsked = asksAboutTheRest(scan, asked, group.label);
   if (restAsked) {

@@ -4,7 +4,7 @@
  * stated), a stated number of options, or the listed categories. Pure.
  */
 import { modelCatalog } from '../model-catalog.js';
-import { penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import { isIncidental, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty } from '../problem.js';
 
 const FACE_WORDS: Record<string, number> = { ones: 1, twos: 2, threes: 3, fours: 4, fives: 5, sixes: 6 };
@@ -82,7 +82,9 @@ function isTotal(scan: Scan, n: Num): boolean {
 }
 
 /** Years and identifiers ("since 2012"). */
-function isLabelNumber(_scan: Scan, n: Num): boolean {
+function isLabelNumber(scan: Scan, n: Num): boolean {
+  // Dates, ids and earlier periods' figures ("up from 180 the month before") are no category's count.
+  if (isIncidental(scan, n)) return true;
   return Number.isInteger(n.value) && n.value >= 1800 && n.value <= 2100 && /^(?:in|since|of|from|year)$/.test(n.before.at(-1) ?? '');
 }
 

@@ -310,8 +310,8 @@ function firstMention(asked: string, words: Set<string>): number {
   let best = -1;
   for (const m of asked.matchAll(/[a-z][a-z0-9'-]*/g)) {
     const raw = m[0].replace(/'s$|'/g, '');
-    // "upgrade rate", "relapse rate": the outcome, not a group.
-    if (/^\s*-?\s*rates?\b/.test(asked.slice((m.index ?? 0) + m[0].length))) continue;
+    // "upgrade rate", "relapse rate": the outcome, not a group; but "B's rate" is the rate of group B.
+    if (!/'s$/.test(m[0]) && /^\s*-?\s*rates?\b/.test(asked.slice((m.index ?? 0) + m[0].length))) continue;
     const w = raw.length === 1 ? raw : stem(raw);
     if (raw.length === 1) {
       const before = asked.slice(Math.max(0, (m.index ?? 0) - 12), m.index ?? 0);

@@ -137,6 +137,31 @@ export function correctWord(word: string): string | null {
   return best !== null && bestDistance <= maxDistance && !tie && !isRelatedForm(word, best) ? best : null;
 }
 
+/** Each larger unit in the smaller one it is written with ("1 year and 6 months", "2 hours 30 minutes"). */
+const DURATION_PAIRS: [string, string, number][] = [
+  ['years?', 'months?', 12],
+  ['weeks?', 'days?', 7],
+  ['days?', 'hours?', 24],
+  ['hours?', 'minutes?', 60],
+  ['minutes?', 'seconds?', 60],
+];
+
+/**
+ * "in a day and a half", "over 2 hours 30 minutes", "1 year and 6 months": one duration written in
+ * two parts. The extractors read one number per duration, so without this the first part alone was
+ * taken as the exposure (a confidently wrong rate); the parts are summed in the smaller unit.
+ */
+function combineDurations(text: string): string {
+  let out = text.replace(/\b(?:(\d+)|a|an|one)\s+(second|minute|hour|day|week|month|year)s?\s+and\s+a\s+half\b/g, (_m, n: string | undefined, unit: string) => `${Number(n ?? 1) + 0.5} ${unit}s`);
+  for (const [big, small, factor] of DURATION_PAIRS) {
+    out = out.replace(new RegExp(String.raw`\b(\d+)\s+(${big})\s+(?:and\s+)?(\d+(?:\.\d+)?)\s+(${small})\b`, 'g'), (_m, a: string, _b: string, c: string, unit: string) => {
+      const total = Number(a) * factor + Number(c);
+      return `${total} ${unit.replace(/s$/, '')}s`;
+    });
+  }
+  return out;
+}
+
 /** Normalises a question for the embedded extractors. */
 export function normalizeQuestion(question: string): NormalizedQuestion {
   let text = question
@@ -179,6 +204,7 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
   // Thousands separators: "1,204" → "1204" (a list "3, 4" has a space and is kept).
   text = text.replace(/\b\d{1,3}(?:,\d{3})+(?![\d])/g, (m) => m.replace(/,/g, ''));
   text = text.replace(/(\d)\s*per\s*cent\b/g, '$1%').replace(/(\d)\s*percent\b/g, '$1%').replace(/(\d)\s+%/g, '$1%');
+  text = combineDurations(text);
   text = text.replace(/\s+/g, ' ').trim();
   return { text, corrections };
 }

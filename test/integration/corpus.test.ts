@@ -23,18 +23,18 @@ import { type FamilyRow, type Graded, formatReport, grade, tabulate } from '../c
  * CORPUS_ONLY subset that leaves some out).
  */
 const THRESHOLDS = {
-  /** Fraction of all questions answered correctly (declines included); reached 0.905 (717/792). */
-  overallAccuracy: 0.9,
+  /** Fraction of all questions answered correctly (declines included); reached 0.890 (780/876). */
+  overallAccuracy: 0.89,
   /** Fraction correct within each family (and within the declines), just below what is reached. */
   familyAccuracy: {
-    binomial: 0.85, // 123/144
-    two_proportions: 0.86, // 100/115
-    poisson_rate: 0.86, // 62/72
-    normal_mean: 0.96, // 57/59
-    bayes_rule: 0.89, // 60/67
-    categorical: 0.79, // 68/85
-    exponential: 0.94, // 55/58
-    model_comparison: 0.99, // all
+    binomial: 0.81, // 135/165
+    two_proportions: 0.84, // 110/130
+    poisson_rate: 0.87, // 72/82
+    normal_mean: 0.96, // 63/65
+    bayes_rule: 0.86, // 65/75
+    categorical: 0.79, // 73/92
+    exponential: 0.93, // 59/63
+    model_comparison: 0.98, // 59/60
     decline: 0.99, // all
   } as Record<string, number>,
   /** Fraction of the held-out questions answered correctly; reached 0.908 (118/130). */
@@ -57,6 +57,12 @@ const THRESHOLDS = {
    * 9 confidently wrong) when it was written.
    */
   heldOut5Accuracy: 0.66,
+  /**
+   * Same for the sixth held-out file (test/corpus/holdout6.json: unseen phrasings, non-native English,
+   * odds, ratios, "x in every y", mixed-unit durations); reached 0.738 (62/84, 0 confidently wrong) after the parser
+   * changes of its round, 0.655 (55/84, 7 confidently wrong) when it was written.
+   */
+  heldOut6Accuracy: 0.73,
   /** Confident wrong numbers tolerated across the corpus (answers outside tolerance, answered declines). */
   maxConfidentWrong: 0,
 } as const;
@@ -112,6 +118,8 @@ const isHeldOut3 = (item: CorpusItem): boolean => item.id.startsWith('holdout_th
 const isHeldOut4 = (item: CorpusItem): boolean => item.id.startsWith('holdout_four-');
 /** Fifth held-out file (test/corpus/holdout5.json): all eight families and declines, parser traps. */
 const isHeldOut5 = (item: CorpusItem): boolean => item.id.startsWith('holdout_five-');
+/** Sixth held-out file (test/corpus/holdout6.json): all eight families and declines, unseen phrasings. */
+const isHeldOut6 = (item: CorpusItem): boolean => item.id.startsWith('holdout_six-');
 
 const allItems = loadCorpus();
 
@@ -126,7 +134,8 @@ function selectedItems(): CorpusItem[] {
       (only.includes('holdout2') && isHeldOut2(item)) ||
       (only.includes('holdout3') && isHeldOut3(item)) ||
       (only.includes('holdout4') && isHeldOut4(item)) ||
-      (only.includes('holdout5') && isHeldOut5(item)),
+      (only.includes('holdout5') && isHeldOut5(item)) ||
+      (only.includes('holdout6') && isHeldOut6(item)),
   );
 }
 
@@ -168,6 +177,10 @@ describe('question corpus through reason()', () => {
     const heldOut5 = graded.filter((g) => isHeldOut5(g.item));
     if (heldOut5.length > 0 && heldOut5.length < graded.length) {
       console.log(`Held-out subset (test/corpus/holdout5.json):${formatReport(tabulate(heldOut5), heldOut5, wallMs, CONCURRENCY)}`);
+    }
+    const heldOut6 = graded.filter((g) => isHeldOut6(g.item));
+    if (heldOut6.length > 0 && heldOut6.length < graded.length) {
+      console.log(`Held-out subset (test/corpus/holdout6.json):${formatReport(tabulate(heldOut6), heldOut6, wallMs, CONCURRENCY)}`);
     }
   }, SUITE_TIMEOUT_MS);
 
@@ -232,6 +245,13 @@ describe('question corpus through reason()', () => {
     if (heldOut5.length === 0 || heldOut5.length < allItems.filter(isHeldOut5).length) return;
     const correct = heldOut5.filter((g) => g.outcome === 'correct').length;
     expect(correct / heldOut5.length).toBeGreaterThanOrEqual(THRESHOLDS.heldOut5Accuracy);
+  });
+
+  it(`answers at least ${100 * THRESHOLDS.heldOut6Accuracy} % of the sixth held-out file correctly`, () => {
+    const heldOut6 = graded.filter((g) => isHeldOut6(g.item));
+    if (heldOut6.length === 0 || heldOut6.length < allItems.filter(isHeldOut6).length) return;
+    const correct = heldOut6.filter((g) => g.outcome === 'correct').length;
+    expect(correct / heldOut6.length).toBeGreaterThanOrEqual(THRESHOLDS.heldOut6Accuracy);
   });
 
   it(`answers at least ${100 * THRESHOLDS.heldOutAccuracy} % of the held-out questions correctly`, () => {
