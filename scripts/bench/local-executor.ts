@@ -16,7 +16,7 @@ import type { RunLimits } from '../../src/kernel/contracts.js';
 import type { Logger } from '../../src/kernel/tokens.js';
 import { LocalExecutor } from '../../src/sandbox/local/local-executor.js';
 import type { LocalIsolation } from '../../src/sandbox/local/isolation-probe.js';
-import { type BenchRow, type Timing, measure, round } from './bench-kit.js';
+import { type BenchRow, type Timing, measure, round, summarize } from './bench-kit.js';
 
 const LIMITS: RunLimits = { timeoutMs: 60_000, memoryLimitMb: 512, cpuLimit: 1, tempStorageMb: 50, maxOutputBytes: 1 << 20, enableNetworking: false };
 const PROGRAMS = [
@@ -32,7 +32,7 @@ export async function benchLocalExecutor(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'rk-bench-local-'));
   try {
     for (const mode of ['bubblewrap', 'landlock', 'process'] as LocalIsolation[]) {
-      const executor = new LocalExecutor(loadConfig({ env: { RK_PYTHON: baseConfig.python.executable, RK_ISOLATION: mode, RK_POOL_SIZE: '0' } }), logger);
+      const executor = new LocalExecutor(loadConfig({ env: { RK_PYTHON: baseConfig.python.executable, RK_ISOLATION: mode, RK_POOL_SIZE: '0', RK_POOL_LIGHT_SIZE: '0' } }), logger);
       executors.set(mode, executor);
     }
     const status = await executors.get('bubblewrap')!.status();
@@ -120,17 +120,35 @@ async function benchWarmPool(python: string, dir: string, logger: Logger, python
     for (const program of fullOnly ? WARM_PROGRAMS.slice(0, 1) : WARM_PROGRAMS) {
       const file = join(dir, 'main.py');
       writeFileSync(file, program.code);
-      const baseline = await measure(() => spawnPython(python, file), { runs: program.baselineRuns, warmup: 1 });
       let warmRuns = 0;
       let memoryMb = 0;
       const tiers = new Set<string>();
-      const timing = await measure(async () => {
+      const warmRun = async (): Promise<void> => {
         const r = await executor.run({ code: program.code, limits: LIMITS });
         if (r.status !== 'completed') throw new Error(`bench program ${r.status}: ${r.stderr.slice(0, 300)}`);
         if (r.metadata.warm) warmRuns++;
         tiers.add(r.metadata.warmTier ?? 'cold');
         memoryMb = r.resourceUsage.memoryUsageMb;
-      }, { runs: program.runs, warmup: program.warmup });
+      };
+      // Interleaved (a baseline run between blocks of warm runs) so that both see the same
+      // machine: on this shared VM a quiet minute and a busy one differ by 30 % or more.
+      await spawnPython(python, file);
+      for (let i = 0; i < program.warmup; i++) await warmRun();
+      const warmSamples: number[] = [];
+      const baseSamples: number[] = [];
+      const block = Math.ceil(program.runs / program.baselineRuns);
+      while (warmSamples.length < program.runs) {
+        let t = performance.now();
+        await spawnPython(python, file);
+        baseSamples.push(performance.now() - t);
+        for (let i = 0; i < block && warmSamples.length < program.runs; i++) {
+          t = performance.now();
+          await warmRun();
+          warmSamples.push(performance.now() - t);
+        }
+      }
+      const baseline = summarize(baseSamples);
+      const timing = summarize(warmSamples);
       rows.push({
         group: 'local-executor',
         scenario: `${program.scenario} (bubblewrap, warm pool${fullOnly ? ', full tier only' : ''})`,
