@@ -12,7 +12,9 @@ type Role = 'prevalence' | 'sensitivity' | 'specificity' | 'fpr' | 'fnr' | 'reli
 const ROLE_PATTERNS: [Role, RegExp][] = [
   ['specificity', /specificity|\bspecific\b|true[\s-]+negative|correctly\s+(?:identif\w+|clears?|rules?\s+out)\s+[^,;]*\b(?:healthy|without|negative|non|legitimate|uninfected)|\btests?\s+negative|(?:accura\w*|correct|right)\s+(?:for|on|with|among|in)\s+(?:the\s+)?(?:un[a-z]+|non-?[a-z]+|healthy|good|clean|legitimate|(?:people|those|patients|items)\s+without)\b/],
   ['fpr', /false[\s-]+positive|false\s+alarm|mistakenly|incorrectly|wrongly|erroneously|by\s+mistake|\bwithout\b|\bwith\s+no\b|\bwhen\s+there\s+is\s+no\b|\bhealthy\b|\blegitimate\b|\bgood\s+[a-z]+|\bother\s+[a-z]+|\bnon-?(?:spam|diseased|infected|carriers?|users?)\b|\buninfected\b|\bclean\b|\binnocent\b/],
-  ['fnr', /false[\s-]+negative/],
+  // "misses 10% of true cases", "fails to detect 5% of carriers": the share of cases the test does not
+  // catch is the false negative rate, never the sensitivity it would otherwise match ("cases").
+  ['fnr', /false[\s-]+negative|\bmiss(?:es|ed)?\b|\bfails?\s+to\s+(?:detect|catch|flag|spot|identify)|\boverlooks?\b/],
   ['reliability', /reliab|accura|of\s+the\s+time|gets?\s+it\s+right|correctly\s+identif\w+\s+(?:the\s+)?(?:cabs?|colou?rs?|cars?)/],
   ['sensitivity', /sensitivity|\bsensitive\b|true[\s-]+positive|detects?|catch(?:es)?|\bflags?\b|alerts?|alarm|positive|identif|recall|appears\s+in|hit\s+rate|of\s+(?:the\s+)?(?:sick|infected|diseased|cases|carriers|patients\s+with|people\s+with|those\s+with)/],
   ['prevalence', /prevalen|base\s+rate|affects?|\bhappens?\b|\boccurs?\b|\bhave\b|\bhas\b|\bare\b|\bis\b|\bcarr(?:y|ies)\b|\buses?\b|\bcomes?\b|population|\brare\b|\bsuffer|\bcontains?\b/],

@@ -232,6 +232,23 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
       return { kind: 'decline', reason: `The data count what "${verb} ${objects.join(' ')}", but the question asks about another outcome of "${verb}"; say which outcome the counts are of.`, severity: 'missing' };
     }
   }
+  // "14 of the 90 deploys caused an outage ... the next deploy goes without an outage": the question
+  // negates the counted outcome itself ("without", "free of", "no"), so it asks about the complement.
+  if (!/^(?:not|did|didn't|don't|no|without)$/.test(group.label) && !pair && !restAsked) {
+    // The counted outcome is named in the data sentence after the count ("14 of the 90 deploys ... caused
+    // an outage"); the question must negate that same word, not some other outcome.
+    const count = group.used[0]?.num;
+    const sentence = count && count.sentence !== scan.questionIndex ? scan.sentences[count.sentence] : undefined;
+    const afterCount = sentence && count ? scan.text.slice(count.end, sentence.end) : '';
+    const countedWords = (afterCount.match(/[a-z]+/g) ?? []).filter((w) => w.length >= 4 && !/^(?:were|been|with|from|that|this|their|them|they|have|also)$/.test(w));
+    const negated = /\b(?:without|free\s+of|no)\s+(?:an?\s+|any\s+)?([a-z]{4,})/.exec(asked);
+    const stem = (w: string) => w.slice(0, Math.min(5, w.length - 1));
+    if (negated && !/\b(?:without|free\s+of|no|not)\b/.test(afterCount) && countedWords.some((w) => stem(w) === stem(negated[1]))) {
+      group.successes = group.trials - group.successes;
+      group.label = `no ${negated[1]}`;
+      penalties.push(penalty(`the question asks about "${negated[0]}", the opposite of the counted outcome: used the complement`, 0.95));
+    }
+  }
   if (/^(?:not|did|didn't|don't|no|without)$/.test(group.label) && !/\b(?:not|never|no)\b|n't\b/.test(asked)) {
     return { kind: 'decline', reason: 'The data count a negated outcome ("did not ...") but the question does not say whether it asks about that outcome or its opposite; name the outcome counted.', severity: 'missing' };
   }

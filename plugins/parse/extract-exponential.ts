@@ -81,6 +81,16 @@ export function extractExponential(scan: Scan): Extraction | null {
   let unit = perMatch ? lookupUnit(perMatch[1])! : dataUnit;
   let target: ProblemOf<'exponential'>['target'];
   if (comparison) {
+    // "the probability that the mean commute is over 40 minutes": a threshold on the mean, not on the
+    // next duration. Without a stated exponential model that is the normal mean's question; with one,
+    // P(mean lifetime > t) is no quantity this family answers.
+    const start = scan.questionIndex >= 0 ? scan.sentences[scan.questionIndex].start : 0;
+    const beforeThreshold = scan.text.slice(start, comparison.num.start);
+    if (/\b(?:mean|average|typical)\b/.test(beforeThreshold) && !/\b(?:next|new|single|another)\b/.test(beforeThreshold)) {
+      if (!/\bexponential(?:ly)?\b/.test(scan.text)) return null;
+      // Stated model: final, so that no other family answers with a normal mean instead.
+      return { kind: 'decline', reason: 'The question puts a threshold on the mean duration; the embedded reasoner answers the rate, the mean lifetime, or whether the next one lasts longer or shorter than a time.', severity: 'unsupported' };
+    }
     const tUnit = lookupUnit(comparison.num.after[0] ?? '');
     unit = tUnit && tUnit.dimension === 'time' ? tUnit : dataUnit;
     target = comparison.comparison === 'greater' ? { kind: 'prob-longer', duration: comparison.num.value } : { kind: 'prob-shorter', duration: comparison.num.value };

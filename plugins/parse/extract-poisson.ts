@@ -3,7 +3,7 @@
  * period", "12 typos in 30 pages"), converted to the unit the question asks about. Pure.
  */
 import { conversionFactor, lookupUnit, unitAlternation, type UnitInfo } from './units.js';
-import { findComparisons, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
+import { findComparisons, isIncidental, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
 const EXPOSURE_LEAD = new Set(['in', 'over', 'during', 'across', 'within', 'for', 'last', 'past', 'a', 'an', 'of', 'every', 'each', 'first', 'about', 'the', 'spanning', 'covering', 'after']);
@@ -104,7 +104,7 @@ export function extractPoisson(scan: Scan): Extraction | null {
   const exposureUnit = unitAfter(exposureNum) ?? lookupUnit(exposureNum.after[0] ?? '')!;
   // Events: the count that is not the exposure ("18 calls").
   const events = scan.numbers.filter(
-    (n) => n !== exposureNum && !exclude.has(n) && !n.percent && unitAfter(n) === null && n.before.at(-1) !== 'next' && (n.sentence !== askedSentence || n.sentence === exposureNum.sentence),
+    (n) => n !== exposureNum && !exclude.has(n) && !isIncidental(scan, n) && !n.percent && unitAfter(n) === null && n.before.at(-1) !== 'next' && (n.sentence !== askedSentence || n.sentence === exposureNum.sentence),
   );
   const negative = [exposureNum, ...events].find((n) => n.value < 0);
   if (negative) return { kind: 'decline', reason: `The value ${negative.raw} is negative; event counts and exposures cannot be negative.`, severity: 'inconsistent' };

@@ -5,6 +5,7 @@
  */
 import { modelCatalog } from '../model-catalog.js';
 import { NUMBER_WORDS, replaceNumberWords } from './number-words.js';
+import { lookupUnit } from './units.js';
 
 export interface NormalizedQuestion {
   text: string;
@@ -163,6 +164,27 @@ function combineDurations(text: string): string {
 }
 
 /** Normalises a question for the embedded extractors. */
+/**
+ * Lab-notebook data ("n=40, positives=7", "tosses=120 heads=71", "base_rate=0.2, result=negative")
+ * written as prose the extractors read: "40 trials, 7 positives", "0.2 base rate", "negative result".
+ * Only when at least two such pairs appear, so a lone "p = 0.5" or "x = [...]" keeps its meaning; a
+ * value with a time unit after it ("period=6 months") becomes "over 6 months", an exposure.
+ */
+function keyValuesToWords(text: string): string {
+  const pair = /\b([a-z][a-z_]*)\s*=\s*(-?\d+(?:\.\d+)?%?|positive|negative)(?![\w(\[]|\.\d)/g;
+  if ((text.match(pair) ?? []).length < 2) return text;
+  return text.replace(pair, (m, key: string, value: string, offset: number) => {
+    if (key === 'p' || key.length > 30) return m;
+    const words = key.replace(/_/g, ' ');
+    if (/^(?:positive|negative)$/.test(value)) return /^(?:result|test|outcome)$/.test(words) ? `${value} result` : m;
+    if (words === 'n' || words === 'trials' || words === 'total') return `${value} trials`;
+    // A unit after the value: the key names a period ("period=6 months" → "over 6 months").
+    const next = /^\s+([a-z]+)/.exec(text.slice(offset + m.length))?.[1];
+    if (next !== undefined && lookupUnit(next)?.dimension === 'time') return `over ${value}`;
+    return `${value} ${words}`;
+  });
+}
+
 export function normalizeQuestion(question: string): NormalizedQuestion {
   let text = question
     .normalize('NFKC')
@@ -205,6 +227,7 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
   text = text.replace(/\b\d{1,3}(?:,\d{3})+(?![\d])/g, (m) => m.replace(/,/g, ''));
   text = text.replace(/(\d)\s*per\s*cent\b/g, '$1%').replace(/(\d)\s*percent\b/g, '$1%').replace(/(\d)\s+%/g, '$1%');
   text = combineDurations(text);
+  text = keyValuesToWords(text);
   text = text.replace(/\s+/g, ' ').trim();
   return { text, corrections };
 }

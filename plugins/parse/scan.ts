@@ -227,6 +227,8 @@ export function isIncidental(scan: Scan, num: Num): boolean {
   const next = num.after[0] ?? '';
   if (Number.isInteger(num.value) && num.value >= 1 && num.value <= 31 && (MONTH.test(next) || MONTH.test(prev) || new RegExp(String.raw`^-\d{1,2}\s+${MONTH.source.slice(1, -1)}\b`).test(scan.text.slice(num.end, num.end + 16)))) return true;
   if (/^(?:she's|he's|i'm|aged|age|bed|id|ref|ticket|build|release|sprint)$/.test(prev)) return true;
+  // "Ticket #4471", "lot #5521": a number written after "#" is an identifier, never a count.
+  if (/#\s*$/.test(scan.text.slice(Math.max(0, num.start - 2), num.start))) return true;
   // "(up from 180 the month before)", "down from 12": an earlier period's figure, never this data.
   if (/^(?:up|down|rose|fell|increased|decreased|dropped|climbed)\s+from$/.test(num.before.slice(-2).join(' '))) return true;
   // "Plant 1/2", "lines 2/3": two consecutive labels of named units, not "1 of 2".
