@@ -11,12 +11,12 @@ type Role = 'prevalence' | 'sensitivity' | 'specificity' | 'fpr' | 'fnr' | 'reli
 // Checked in order: the first pattern that matches a rate's clause gives its role.
 const ROLE_PATTERNS: [Role, RegExp][] = [
   ['specificity', /specificity|\bspecific\b|true[\s-]+negative|correctly\s+(?:identif\w+|clears?|rules?\s+out)\s+[^,;]*\b(?:healthy|without|negative|non|legitimate|uninfected)|\btests?\s+negative|(?:accura\w*|correct|right)\s+(?:for|on|with|among|in)\s+(?:the\s+)?(?:un[a-z]+|non-?[a-z]+|healthy|good|clean|legitimate|(?:people|those|patients|items)\s+without)\b/],
-  ['fpr', /false[\s-]+positive|false\s+alarm|mistakenly|incorrectly|wrongly|erroneously|by\s+mistake|\bwithout\b|\bwith\s+no\b|\bwhen\s+there\s+is\s+no\b|\bhealthy\b|\blegitimate\b|\bgood\s+[a-z]+|\bother\s+[a-z]+|\bnon-?(?:spam|diseased|infected|carriers?|users?)\b|\buninfected\b|\bclean\b|\binnocent\b/],
+  ['fpr', /false[\s-]+positive|false\s+alarm|mistakenly|incorrectly|wrongly|erroneously|by\s+mistake|\bwithout\b|\bwith\s+no\b|\bwhen\s+there\s+is\s+no\b|\bhealthy\b|\blegitimate\b|\bgood\s+[a-z]+|\bother\s+[a-z]+|\bnon-?(?:spam|diseased|infected|carriers?|users?)\b|\buninfected\b|\bclean\b|\binnocent\b|\bgenuine\b/],
   // "misses 10% of true cases", "fails to detect 5% of carriers": the share of cases the test does not
   // catch is the false negative rate, never the sensitivity it would otherwise match ("cases").
   ['fnr', /false[\s-]+negative|\bmiss(?:es|ed)?\b|\bfails?\s+to\s+(?:detect|catch|flag|spot|identify)|\boverlooks?\b/],
   ['reliability', /reliab|accura|of\s+the\s+time|gets?\s+it\s+right|correctly\s+identif\w+\s+(?:the\s+)?(?:cabs?|colou?rs?|cars?)/],
-  ['sensitivity', /sensitivity|\bsensitive\b|true[\s-]+positive|detects?|catch(?:es)?|\bflags?\b|alerts?|alarm|positive|identif|recall|appears\s+in|hit\s+rate|of\s+(?:the\s+)?(?:sick|infected|diseased|cases|carriers|patients\s+with|people\s+with|those\s+with)/],
+  ['sensitivity', /sensitivity|\bsensitive\b|true[\s-]+positive|detects?|catch(?:es)?|\bflags?\b|alerts?|alarm|positive|identif|recall|appears\s+in|(?:turns?|shows?)\s+up\s+in|hit\s+rate|of\s+(?:the\s+)?(?:sick|infected|diseased|cases|carriers|patients\s+with|people\s+with|those\s+with)/],
   ['prevalence', /prevalen|base\s+rate|affects?|\bhappens?\b|\boccurs?\b|\bhave\b|\bhas\b|\bare\b|\bis\b|\bcarr(?:y|ies)\b|\buses?\b|\bcomes?\b|population|\brare\b|\bsuffer|\bcontains?\b/],
 ];
 
@@ -40,8 +40,19 @@ function clauseAround(text: string, start: number, end: number): { clause: strin
   };
   const left = Math.max(leftAt(','), leftAt(';'), leftAt('. '), leftAt('? '), leftAt(' and '), leftAt(' but '), leftAt(' while '));
   const rightCandidates = [',', ';', '. ', ' and ', ' but ', ' while ', '?'].map((s) => text.indexOf(s, end)).filter((i) => i >= 0);
-  const right = rightCandidates.length ? Math.min(...rightCandidates) : text.length;
-  return { clause: text.slice(left + 1, right), tail: text.slice(end, right) };
+  // "catches 92% of fraud with a 2% false positive rate": "with a" before another rate starts that rate's
+  // clause (without the cut both rates read as false positive rates); "with the disease" stays in its clause.
+  const withRate = /\swith\s+an?\s+(?=\d)/g;
+  let leftWith = -1;
+  for (const m of text.slice(0, start).matchAll(withRate)) leftWith = m.index + m[0].length - 1;
+  const rightWith = (() => {
+    const m = new RegExp(withRate.source, 'g');
+    m.lastIndex = end;
+    return m.exec(text)?.index ?? -1;
+  })();
+  const right = Math.min(rightCandidates.length ? Math.min(...rightCandidates) : text.length, rightWith >= 0 ? rightWith : text.length);
+  const from = Math.max(left, leftWith);
+  return { clause: text.slice(from + 1, right), tail: text.slice(end, right) };
 }
 
 const POSITIVE_RESULT = /^(?:\+|pos|positive|test\s+positive|positive\s+test|t\+|alarm|flagged|flag)$/;

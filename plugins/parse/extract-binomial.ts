@@ -164,6 +164,27 @@ function otherParticiple(scan: Scan, label: string, asked: string): string | nul
   return word;
 }
 
+/** Outcome verbs that come in opposite pairs the catalog does not list (survived / died, accepted / rejected ...). */
+// Pass / fail, win / lose and hit / miss are read as complements elsewhere ("12 failed ... the pass rate").
+const OUTCOME_VERB = /\b(surviv[a-z]*|died|dies|die|dead|lived|lives|live|accept(?:s|ed)?|reject(?:s|ed)?|recover(?:s|ed)?|relapse[sd]?)\b/g;
+const verbStem = (w: string) => (/^(?:died|dies|die|dead)$/.test(w) ? 'die' : w.slice(0, 4));
+
+/**
+ * "30 of the 90 seedlings died ... the probability the next seedling survives": the question names one
+ * of a pair of opposite outcomes and the data count another one the catalog does not pair with it. The
+ * counted share would be the complement of the asked one, so neither side is guessed.
+ */
+function unreadOppositeOutcome(scan: Scan, asked: string): { asked: string; counted: string } | null {
+  const dataText = scan.questionIndex >= 0 ? scan.text.slice(0, scan.sentences[scan.questionIndex].start) : '';
+  const counted = [...dataText.matchAll(OUTCOME_VERB)].map((m) => m[1]);
+  if (counted.length === 0) return null;
+  const stems = new Set(counted.map(verbStem));
+  for (const m of asked.matchAll(OUTCOME_VERB)) {
+    if (!stems.has(verbStem(m[1])) && !counted.some((c) => complementLabel(c) === m[1])) return { asked: m[1], counted: counted[0] };
+  }
+  return null;
+}
+
 /** Binomial extractor; `modelComparison` switches to the fair-vs-biased question. */
 export function extractBinomial(scan: Scan, options: { modelComparison: boolean }): Extraction | null {
   const asked = questionText(scan);
@@ -193,6 +214,10 @@ export function extractBinomial(scan: Scan, options: { modelComparison: boolean 
     if (pair.complement) group.successes = group.trials - group.successes;
     group.label = pair.label;
     if (pair.complement) penalties.push(penalty(`the data count ${pair.counted}, the question asks about ${pair.label}: used the complement`, 0.95));
+  }
+  const opposite = pair || options.modelComparison ? null : unreadOppositeOutcome(scan, asked);
+  if (opposite) {
+    return { kind: 'decline', reason: `The question asks about "${opposite.asked}", but the data count "${opposite.counted}"; say which outcome the counts are of.`, severity: 'missing' };
   }
   const other = options.modelComparison ? null : otherParticiple(scan, group.label, asked);
   if (other) {

@@ -28,10 +28,13 @@ export function statedCount(scan: Scan, list: NumberList): Num | null {
   return (
     scan.numbers.find(
       (n) => n.end <= list.start && n.sentence === first.sentence && Number.isInteger(n.value) && !n.percent && n.value > 0 &&
-        !MEASUREMENT_UNIT.test(n.after[0] ?? '') && list.start - n.end < 80 &&
+        list.start - n.end < 80 &&
         // A count counts things ("5 apples", "6 synthetic checks"); "she's 67, bed 12" and
         // "batch #2231" are an age and an identifier.
-        n.after.slice(0, 2).some((w) => /^[a-z-]{3,}s$|^(?:people|children|men|women)$/.test(w)) &&
+        ((!MEASUREMENT_UNIT.test(n.after[0] ?? '') && n.after.slice(0, 2).some((w) => /^[a-z-]{3,}s$|^(?:people|children|men|women)$/.test(w))) ||
+          // "on 6 days: 31, 28, ...", "5 tap water samples: ...": a unit or a longer noun phrase after the
+          // number counts the values only when it matches the list (otherwise it is a duration or a label).
+          (n.value === list.nums.length && n.after.slice(0, 3).some((w) => /^[a-z-]{3,}s$/.test(w)))) &&
         !/#\s*$/.test(scan.text.slice(Math.max(0, n.start - 2), n.start)),
     ) ?? null
   );

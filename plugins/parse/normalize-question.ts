@@ -228,6 +228,143 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
   text = text.replace(/(\d)\s*per\s*cent\b/g, '$1%').replace(/(\d)\s*percent\b/g, '$1%').replace(/(\d)\s+%/g, '$1%');
   text = combineDurations(text);
   text = keyValuesToWords(text);
-  text = text.replace(/\s+/g, ' ').trim();
+  text = resolveRatios(text.replace(/\s+/g, ' ').trim());
   return { text, corrections };
+}
+
+const FRACTION_DENOMINATOR: Record<string, number> = {
+  half: 2, halves: 2, third: 3, thirds: 3, quarter: 4, quarters: 4, fourth: 4, fourths: 4, fifth: 5, fifths: 5, tenth: 10, tenths: 10,
+};
+const SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };
+const ORDINAL_EVERY: Record<string, number> = { second: 2, other: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, tenth: 10 };
+
+/** "a", "an", "one" or digits as a small count; undefined for anything else. */
+function countOf(word: string | undefined): number | undefined {
+  if (word === undefined || /^(?:a|an|one)$/.test(word)) return 1;
+  return /^\d+$/.test(word) ? Number(word) : undefined;
+}
+
+/**
+ * The total a ratio of two outcomes is taken of: the one whole number of the sentence (outside the ratio
+ * itself) that the ratio splits into whole counts. None or several → undefined, and the caller must not
+ * guess: a ratio read against the wrong total is a confidently wrong count.
+ */
+function ratioTotal(sentence: string, ratioSpan: [number, number], parts: number[]): number | undefined {
+  const whole = parts.reduce((s, p) => s + p, 0);
+  const candidates = new Set<number>();
+  for (const m of sentence.matchAll(/(?<![\w.#/-])(\d+)(?![\w%]|\.\d|:\d)/g)) {
+    if (m.index >= ratioSpan[0] && m.index < ratioSpan[1]) continue;
+    const t = Number(m[1]);
+    if (t >= whole && t > 1 && (t * parts[0]) % whole === 0 && parts.every((p) => (t * p) % whole === 0)) candidates.add(t);
+  }
+  return candidates.size === 1 ? [...candidates][0] : undefined;
+}
+
+/**
+ * Ratios of outcomes and fractions of a total written as the counts they stand for, so the extractors
+ * read counts: "3 heads for every 2 tails in 50 tosses" → "30 heads and 20 tails in 50 tosses", "twice
+ * as many heads as tails over 30 flips", "tails came up 3 times as often as heads", "failures outnumbered
+ * passes 3 to 2", "defective to good units ran 1 to 9", "a third of the 90" → "30 of the 90", "every
+ * fourth call out of 160". A ratio with no total to resolve it drops its numbers, so the question
+ * declines as missing counts instead of reading "3 heads, 2 tails" as the data. Odds stated for a
+ * condition ("the odds of X are 1 to 19", "odds against X are 49 to 1") become its base rate.
+ */
+export function resolveRatios(text: string): string {
+  return text
+    .split(/(?<=[.?!;])\s+/)
+    .map((sentence) => resolveSentence(sentence))
+    .join(' ');
+}
+
+const WORD = "[a-z][a-z'-]*";
+const RATIO_PATTERNS: { re: RegExp; read: (m: RegExpExecArray) => { x: string; y: string; a: number; b: number } | undefined }[] = [
+  // "3 heads for every 2 tails", "2 heads for every tail"
+  { re: new RegExp(String.raw`\b(\d+) (${WORD}) for (?:every|each) (\d+|a|an|one)? ?(${WORD})`), read: (m) => ({ x: m[2], y: m[4], a: Number(m[1]), b: countOf(m[3]) ?? NaN }) },
+  // "twice as many heads as tails", "3 times as many failures as successes"
+  { re: new RegExp(String.raw`\b(twice|(\d+) times) as many (${WORD}) as (${WORD})`), read: (m) => ({ x: m[3], y: m[4], a: m[1] === 'twice' ? 2 : Number(m[2]), b: 1 }) },
+  // "heads twice as often as tails", "tails came up 3 times as often as heads", "failures were twice as common as successes"
+  {
+    re: new RegExp(String.raw`\b(${WORD}) (?:(?:came up|landed|turned up|showed up|were|was|appeared|occurred|happened) )?(twice|(\d+) times) as (?:often|common|frequent|frequently|likely|many times) as (${WORD})`),
+    read: (m) => ({ x: m[1], y: m[4], a: m[2] === 'twice' ? 2 : Number(m[3]), b: 1 }),
+  },
+  // "failures outnumbered passes 3 to 2"
+  { re: new RegExp(String.raw`\b(${WORD}) outnumbered (${WORD}) (?:by )?(\d+) (?:to|:) (\d+)`), read: (m) => ({ x: m[1], y: m[2], a: Number(m[3]), b: Number(m[4]) }) },
+  // "defective to good units ran 1 to 9", "wins to losses were 2:1"
+  {
+    re: new RegExp(String.raw`\b(${WORD}) to (${WORD}(?: units| items| parts| games| calls)?) (?:ran|were|was|came to|stood at|went) (?:at )?(\d+) ?(?:to|:) ?(\d+)`),
+    read: (m) => ({ x: m[1], y: m[2], a: Number(m[3]), b: Number(m[4]) }),
+  },
+];
+
+function resolveSentence(sentence: string): string {
+  let s = sentence;
+  for (const { re, read } of RATIO_PATTERNS) {
+    const m = re.exec(s);
+    if (!m) continue;
+    const r = read(m);
+    if (!r || !Number.isFinite(r.a) || !Number.isFinite(r.b) || r.a <= 0 || r.b <= 0) continue;
+    // "outnumbered 4 to 1" with a total was also read by the group extractor; the rewrite gives the same
+    // counts, so it replaces that reading rather than adding one.
+    const total = ratioTotal(s, [m.index, m.index + m[0].length], [r.a, r.b]);
+    // With a total only the first-named count is written: "30 heads across 45 tosses" is the form the
+    // extractors read (both counts beside the total read as three data numbers), and the other outcome is
+    // its complement.
+    const replacement = total === undefined ? `${r.x} and ${r.y} in an unstated ratio` : `${(total * r.a) / (r.a + r.b)} ${r.x}`;
+    s = s.slice(0, m.index) + replacement + s.slice(m.index + m[0].length);
+  }
+  // "red, green and blue were chosen in the ratio 5:3:2 by 100 voters" → "red 50, green 30 and blue 20
+  // were chosen by 100 voters"; "won and lost in the ratio 1:3 over 60 games" → "won 15 and lost 45 ...".
+  const listed = new RegExp(String.raw`\b((?:${WORD}, )*${WORD},? and ${WORD})((?: (?:were|was|got|came|went|are|is))?(?: ${WORD})?) in (?:the |a )?ratio (?:of )?(\d+(?: ?: ?\d+)+)`).exec(s);
+  if (listed) {
+    const labels = listed[1].split(/,? and |, /);
+    const parts = listed[3].split(/ ?: ?/).map(Number);
+    const span: [number, number] = [listed.index, listed.index + listed[0].length];
+    const total = labels.length === parts.length && parts.every((p) => p > 0) ? ratioTotal(s, span, parts) : undefined;
+    const whole = parts.reduce((a, b) => a + b, 0);
+    const counts = labels.map((l, i) => `${l} ${total === undefined ? 'some' : (total * parts[i]) / whole}`);
+    const written = counts.length > 1 ? `${counts.slice(0, -1).join(', ')} and ${counts.at(-1)}` : counts[0];
+    s = s.slice(0, span[0]) + written + listed[2] + s.slice(span[1]);
+    // The counts now add up to the total, so its phrase is dropped: a total trailing the counts ("... by 100
+    // voters") was read as one more category, and one moved before them was too for some nouns.
+    const trailing = total === undefined ? null : new RegExp(String.raw` (?:by|of|among|from|across|over|in) (?:the |all )?${total} ${WORD}`).exec(s);
+    if (trailing && trailing.index > span[0]) s = `${s.slice(0, trailing.index)}${s.slice(trailing.index + trailing[0].length)}`;
+  }
+  // "over a 2-hour window, calls came in at 3 every 10 minutes" → "36 calls came in": a rate stated per
+  // block of time, resolved against the one stated observation period when it gives a whole count.
+  const perBlock = new RegExp(String.raw`\b(${WORD}) (came in|arrived|occurred|happened|were logged|were received|were reported) at (?:a rate of )?(\d+) (?:every|per|each|in every) (\d+) (second|minute|hour|day|week)s?\b`).exec(s);
+  if (perBlock) {
+    const periods = [...s.matchAll(/\b(\d+(?:\.\d+)?)[- ](second|minute|hour|day|week)s?\b/g)].filter((m) => m.index < perBlock.index || m.index >= perBlock.index + perBlock[0].length);
+    const block = Number(perBlock[4]) * SECONDS[perBlock[5]];
+    const count = periods.length === 1 ? (Number(perBlock[3]) * Number(periods[0][1]) * SECONDS[periods[0][2]]) / block : NaN;
+    if (Number.isInteger(count)) s = `${s.slice(0, perBlock.index)}${count} ${perBlock[1]} ${perBlock[2]}${s.slice(perBlock.index + perBlock[0].length)}`;
+  }
+  // "a third of the 90", "2 thirds of the 120 respondents", "half of the 64": a share of a stated total.
+  s = s.replace(/\b(?:(a|an|one|\d+) )?(half|halves|thirds?|quarters?|fourths?|fifths?|tenths?) of (the |its |our |their |all |all the )?(\d+)(?!\d|\.\d|%)/g, (m, num: string | undefined, frac: string, art: string | undefined, n: string) => {
+    const share = (countOf(num) ?? NaN) / FRACTION_DENOMINATOR[frac];
+    const k = share * Number(n);
+    if (num === undefined && frac !== 'half') return m;
+    if (!Number.isInteger(k) || share > 1) return m;
+    // "a quarter of the 120 widgets were tested and 40 of them failed": "them" are the k, not the n.
+    return `${k} of ${art ?? 'the '}${n}\u0000${k}`;
+  });
+  s = s.replace(new RegExp(String.raw`\bevery (second|other|third|fourth|fifth|sixth|tenth) (${WORD}) (?:out )?of (?:the |its |our |their )?(\d+)(?!\d|\.\d|%)`, 'g'), (m, ord: string, noun: string, n: string) => {
+    const k = Number(n) / ORDINAL_EVERY[ord];
+    return Number.isInteger(k) ? `${k} of the ${n} ${noun}s\u0000${k}` : m;
+  });
+  // "a fifth of the applications are fraudulent": a share with no count after it is a percentage (only
+  // the shares that are whole percentages; "them" refers back to a count and is left alone).
+  s = s.replace(/\b(a|an|one|\d+) (halves|half|quarters?|fifths?|tenths?) of (?!them\b|the \d|\d|its \d|our \d)/g, (m, num: string, frac: string) => {
+    const share = (countOf(num) ?? NaN) / FRACTION_DENOMINATOR[frac];
+    return share > 0 && share <= 1 ? `${Number((100 * share).toPrecision(10))}% of ` : m;
+  });
+  const share = /\u0000(\d+)/.exec(s);
+  if (share) s = s.replace(/\u0000\d+/g, '').replace(/\b(\d+) of them\b/g, `$1 of the ${share[1]}`);
+  // Odds for a condition as its base rate: "the odds of an email being spam are 1 to 3" → 25 %.
+  s = s.replace(/\b(?:the )?(?:prior )?odds (against|of|that|for) ([^,;]+?) (?:are|is|were|was) (\d+(?:\.\d+)?) (?:to|:) (\d+(?:\.\d+)?)( against)?(?!\d|\.\d)/, (m, dir: string, what: string, a: string, b: string, against: string | undefined) => {
+    const [x, y] = [Number(a), Number(b)];
+    if (!(x > 0 && y > 0)) return m;
+    const p = dir === 'against' || against ? y / (x + y) : x / (x + y);
+    return `the base rate of ${what} is ${Number((100 * p).toPrecision(10))}%`;
+  });
+  return s;
 }

@@ -22,18 +22,18 @@ import { type FamilyRow, type Graded, formatReport, grade, tabulate } from '../c
  * CORPUS_ONLY subset that leaves some out).
  */
 const THRESHOLDS = {
-  /** Fraction of all questions answered correctly (declines included); reached 0.881 (821/932). */
-  overallAccuracy: 0.88,
+  /** Fraction of all questions answered correctly (declines included); reached 0.890 (879/988). */
+  overallAccuracy: 0.885,
   /** Fraction correct within each family (and within the declines), just below what is reached. */
   familyAccuracy: {
-    binomial: 0.79, // 141/177
-    two_proportions: 0.83, // 115/138
-    poisson_rate: 0.86, // 77/89
-    normal_mean: 0.95, // 67/70
-    bayes_rule: 0.85, // 69/81
-    categorical: 0.8, // 78/97
-    exponential: 0.94, // 63/67
-    model_comparison: 0.96, // 61/63
+    binomial: 0.82, // 161/196
+    two_proportions: 0.83, // 120/144
+    poisson_rate: 0.87, // 81/93
+    normal_mean: 0.95, // 70/73
+    bayes_rule: 0.87, // 78/89
+    categorical: 0.8, // 81/101
+    exponential: 0.94, // 66/70
+    model_comparison: 0.99, // 66/66
     decline: 0.99, // all
   } as Record<string, number>,
   /** Confident wrong numbers tolerated across the corpus (answers outside tolerance, answered declines). */
@@ -51,8 +51,9 @@ const HELD_OUT: readonly { name: string; idPrefix: string; accuracy: number; not
   { name: 'holdout3', idPrefix: 'holdout_three-', accuracy: 0.98, note: 'reached 0.989 (91/92); 0.696 (3 confidently wrong) when written' },
   { name: 'holdout4', idPrefix: 'holdout_four-', accuracy: 0.96, note: 'other voices, direction traps; reached 0.967 (88/91); 0.538 (14 confidently wrong) when written' },
   { name: 'holdout5', idPrefix: 'holdout_five-', accuracy: 0.69, note: 'parser traps; reached 0.692 (63/91); 0.560 (9 confidently wrong) when written' },
-  { name: 'holdout6', idPrefix: 'holdout_six-', accuracy: 0.73, note: 'non-native English, odds, durations; reached 0.738 (62/84); 0.655 (7 confidently wrong) when written' },
-  { name: 'holdout7', idPrefix: 'holdout_seven-', accuracy: 0.69, note: 'tickets, lab notebooks, key=value data; reached 0.696 (39/56); 0.536 (4 confidently wrong) when written' },
+  { name: 'holdout6', idPrefix: 'holdout_six-', accuracy: 0.78, note: 'non-native English, odds, durations; reached 0.786 (66/84) after later rounds, 0.738 (62/84) after its own; 0.655 (7 confidently wrong) when written' },
+  { name: 'holdout7', idPrefix: 'holdout_seven-', accuracy: 0.76, note: 'tickets, lab notebooks, key=value data; reached 0.768 (43/56) after later rounds, 0.696 (39/56) after its own; 0.536 (4 confidently wrong) when written' },
+  { name: 'holdout8', idPrefix: 'holdout_eight-', accuracy: 0.87, note: 'ratios, odds, shares of a total, emails, forum posts, exam parts, header tables; reached 0.875 (49/56); 0.446 (5 confidently wrong) when written' },
 ];
 const heldOutFile = (item: CorpusItem) => HELD_OUT.find((h) => item.id.startsWith(h.idPrefix));
 
