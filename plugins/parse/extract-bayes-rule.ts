@@ -184,7 +184,10 @@ export function extractBayesRule(scan: Scan): Extraction | null {
   // "a negative mammogram", "tests negative": the evidence names a negative result and no positive
   // one ("false negative rate" is a property of the test, not the evidence).
   const evidence = evidenceText.replace(/\bfalse[\s-]+(?:positive|negative)s?\b/g, ' ');
-  const negative =
+  // "What is the NPV?": the negative predictive value is P(no condition | negative), the PPV is
+  // P(condition | positive); the abbreviation alone fixes both the evidence and the side asked.
+  const predictiveValue = /\bnpv\b|\bnegative\s+predictive\s+value\b/.test(asked) ? 'negative' : /\bppv\b|\bpositive\s+predictive\s+value\b/.test(asked) ? 'positive' : null;
+  const negative = predictiveValue !== null ? predictiveValue === 'negative' :
     /\b(?:tests?|tested|comes?\s+back|result\s+is|is|was|were)\s+negative\b|\bnegative\s+(?:test|result)\b|\bnot\s+flagged\b|\bpasses\s+the\s+filter\b/.test(evidenceText) ||
     // "the dog does not alert", "the alarm doesn't go off": the detector stayed silent.
     /\b(?:does|did|do)\s+not\s+(?:alert|flag|detect|trigger|react|signal|alarm|fire|beep|sound|go\s+off)\b|\b(?:doesn't|didn't|don't)\s+(?:alert|flag|detect|trigger|react|signal|alarm|fire|beep|sound|go\s+off)\b|\bno\s+(?:alert|alarm)\b/.test(evidenceText) ||
@@ -201,7 +204,7 @@ export function extractBayesRule(scan: Scan): Extraction | null {
   const presentGroup = groupOf(ofRole('sensitivity')[0] ?? ofRole('fnr')[0]);
   const namesAbsentGroup =
     absentGroup !== undefined && absentGroup !== presentGroup && new RegExp(String.raw`\b${absentGroup.replace(/s$/, '')}`).test(afterProbability) && (presentGroup === undefined || !new RegExp(String.raw`\b${presentGroup.replace(/s$/, '')}\b`).test(afterProbability));
-  const complement = namesAbsentGroup || /\b(?:not|n't|healthy|free\s+of|legitimate|no\s+disease|uninfected)\b|\b[a-z]+-free\b/.test(afterProbability.replace(/\bnot\s+flagged\b|\btests?\s+not\b/g, ''));
+  const complement = predictiveValue !== null ? predictiveValue === 'negative' : namesAbsentGroup || /\b(?:not|n't|healthy|free\s+of|legitimate|no\s+disease|uninfected)\b|\b[a-z]+-free\b/.test(afterProbability.replace(/\bnot\s+flagged\b|\btests?\s+not\b/g, ''));
   const used = rates
     .filter((r) => !r.derived && (r.role !== null || r === prevalence))
     .flatMap((r) => [

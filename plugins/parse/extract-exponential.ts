@@ -7,7 +7,7 @@ import { conversionFactor, lookupUnit, unitAlternation, type UnitInfo } from './
 import { findComparisons, numberAt, penalty, questionText, type Extraction, type Num, type Scan } from './scan.js';
 import type { ParsePenalty, ProblemOf } from '../problem.js';
 
-const MEAN_LIFETIME = /\b(?:mean|average|expected|typical)\s+(?:life(?:time|span)?|time|waiting\s+time|wait|duration|survival\s+time|time\s+(?:to|until|between)\s+[a-z]+)\b|\bhow\s+long\b/;
+const MEAN_LIFETIME = /\b(?:mean|average|expected|typical)\s+(?:life(?:time|span)?|time|waiting\s+time|wait|duration|survival\s+time|time\s+(?:to|until|between)\s+[a-z]+)\b|\bhow\s+long\b|\bmtbf\b|\bmttf\b|\bmean\s+time\s+(?:between|to)\s+failures?\b/;
 
 /** Exponential extractor; null when there are no durations. */
 export function extractExponential(scan: Scan): Extraction | null {

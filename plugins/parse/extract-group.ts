@@ -321,6 +321,18 @@ export function extractGroup(scan: Scan, start: number, end: number, exclude: Se
   });
 }
 
+/**
+ * Counted outcome, asked word naming its opposite, asked word naming the counted side itself (which
+ * keeps the count): pairs from manufacturing (defects vs yield), sports (goals conceded vs saves) and
+ * product analytics (churned vs retained).
+ */
+const DOMAIN_COMPLEMENTS: readonly (readonly [RegExp, RegExp, RegExp])[] = [
+  [/^(?:defective|defectives|defects?|rejects?|rejected|faulty|scrap(?:ped)?|bad)$/, /\b(?:yield|good|non-?defective|acceptable)\b/, /\b(?:defect|reject|fault|scrap|bad)/],
+  [/^(?:goals?|conceded)$/, /\bsav(?:e|es|ed|ing)\b/, /\b(?:goal|concede)/],
+  [/^(?:churned|churn|cancell?ed|unsubscribed)$/, /\b(?:retention|retained|retain|stay(?:ed)?|kept)\b/, /\b(?:churn|cancel|unsubscrib)/],
+  [/^(?:active|retained|stayed|renewed)$/, /\bchurn/, /\b(?:retention|retained|retain|active|stay|renew)/],
+];
+
 /** Applies a complement: the data counts tails but the question asks about heads. */
 function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
   // "jammed on 6 of 300 runs ... the probability that it does not jam": the question negates the
@@ -363,6 +375,22 @@ function finish(_scan: Scan, asked: string, group: GroupData): GroupData {
       label: other,
       penalties: [...group.penalties, penalty(`the data count ${group.label}, the question asks about ${other}: used the complement`, 0.95)],
     };
+  }
+  // Domain words for the complement of a counted outcome: "12 defective ... the yield", "conceded 11
+  // goals ... save percentage", "29 churned ... retention". The asked word names the other side of the
+  // same trials, so the count is complemented; when the question also names the counted side it stays.
+  if (asked) {
+    for (const [counted, askedOther, askedSame] of DOMAIN_COMPLEMENTS) {
+      const hit = askedOther.exec(asked);
+      if (counted.test(group.label) && hit && !askedSame.test(asked)) {
+        return {
+          ...group,
+          successes: group.trials - group.successes,
+          label: hit[0],
+          penalties: [...group.penalties, penalty(`the data count ${group.label}, the question asks about the other side of the same trials: used the complement`, 0.95)],
+        };
+      }
+    }
   }
   if (other !== null && writtenLabel && new RegExp(String.raw`\b${other}\b`).test(asked) && !new RegExp(String.raw`\b${group.label}\b`).test(asked)) {
     return {

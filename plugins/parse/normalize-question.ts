@@ -201,6 +201,8 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
     .replace(/[^\x20-\x7e]/g, ' ')
     // A fortnight is two weeks; the unit catalog knows weeks, so spell it out before number words
     // and spelling are handled ("the past fortnight" -> "the past 2 weeks", "fortnightly" -> "every 2 weeks").
+    // Product-analytics shorthand: the spelled-out rate is what the outcome and question patterns know.
+    .replace(/\bctrs?\b/g, 'click-through rate')
     .replace(/\bfortnightly\b/g, 'every 2 weeks')
     .replace(/\b(\d+(?:\.\d+)?)\s+fortnights?\b/g, (_m, n: string) => `${2 * Number(n)} weeks`)
     .replace(/\b(?:a|one)\s+fortnight\b/g, '2 weeks')
@@ -212,7 +214,9 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
     .replace(/\b(?:a|one|per|each|every)\s+decade\b/g, (m) => `${/^(?:per|each|every)/.test(m) ? m.split(/\s+/)[0] + ' ' : ''}10 years`)
     .replace(/\bdecades\b/g, '10 years')
     // "more than a week without a complaint": a threshold of one unit, written without a digit.
-    .replace(/\b(more|longer|less|shorter|beyond|at\s+least|at\s+most)\s+(than\s+)?(?:a|an|one)\s+(second|minute|hour|day|week|month|year)\b/g, (_m, cmp: string, than: string | undefined, unit: string) => `${cmp} ${than ?? ''}1 ${unit}`);
+    .replace(/\b(more|longer|less|shorter|beyond|at\s+least|at\s+most)\s+(than\s+)?(?:a|an|one)\s+(second|minute|hour|day|week|month|year)\b/g, (_m, cmp: string, than: string | undefined, unit: string) => `${cmp} ${than ?? ''}1 ${unit}`)
+    // "fails within a week": the same for a duration bound written without a digit.
+    .replace(/\b(within|before)\s+(?:a|an|one)\s+(second|minute|hour|day|week|month|year)\b/g, (_m, bound: string, unit: string) => `${bound} 1 ${unit}`);
 
   const corrections: { from: string; to: string }[] = [];
   text = text.replace(/[a-z]+/g, (word) => {
@@ -225,6 +229,11 @@ export function normalizeQuestion(question: string): NormalizedQuestion {
   text = replaceNumberWords(text);
   // Thousands separators: "1,204" → "1204" (a list "3, 4" has a space and is kept).
   text = text.replace(/\b\d{1,3}(?:,\d{3})+(?![\d])/g, (m) => m.replace(/,/g, ''));
+  // Sports box-score shorthand "71-for-85 from the line": 71 made of 85 attempts.
+  text = text.replace(/\b(\d+)\s*-\s*for\s*-\s*(\d+)\b/g, 'made $1 of $2');
+  // Exposure in compound units ("1,800 patient-days", "40,000 device-hours", "per 1,000 bed-days"):
+  // the time unit is what the rate is counted over; the prefix only names whose time it was.
+  text = text.replace(/\b(\d+(?:\.\d+)?)\s+(?:patient|person|bed|device|machine|unit|component|engine|fleet|user|man|operating|equipment|vehicle|server)[- ](seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b/g, '$1 $2');
   text = text.replace(/(\d)\s*per\s*cent\b/g, '$1%').replace(/(\d)\s*percent\b/g, '$1%').replace(/(\d)\s+%/g, '$1%');
   text = combineDurations(text);
   text = keyValuesToWords(text);

@@ -22,18 +22,18 @@ import { type FamilyRow, type Graded, formatReport, grade, tabulate } from '../c
  * CORPUS_ONLY subset that leaves some out).
  */
 const THRESHOLDS = {
-  /** Fraction of all questions answered correctly (declines included); reached 0.890 (879/988). */
-  overallAccuracy: 0.885,
+  /** Fraction of all questions answered correctly (declines included); reached 0.885 (919/1039). */
+  overallAccuracy: 0.88,
   /** Fraction correct within each family (and within the declines), just below what is reached. */
   familyAccuracy: {
-    binomial: 0.82, // 161/196
-    two_proportions: 0.83, // 120/144
-    poisson_rate: 0.87, // 81/93
-    normal_mean: 0.95, // 70/73
-    bayes_rule: 0.87, // 78/89
-    categorical: 0.8, // 81/101
-    exponential: 0.94, // 66/70
-    model_comparison: 0.99, // 66/66
+    binomial: 0.8, // 169/209
+    two_proportions: 0.83, // 128/153
+    poisson_rate: 0.855, // 86/100
+    normal_mean: 0.92, // 70/76
+    bayes_rule: 0.87, // 83/94
+    categorical: 0.8, // 84/104
+    exponential: 0.94, // 69/73
+    model_comparison: 0.99, // 68/68
     decline: 0.99, // all
   } as Record<string, number>,
   /** Confident wrong numbers tolerated across the corpus (answers outside tolerance, answered declines). */
@@ -54,6 +54,7 @@ const HELD_OUT: readonly { name: string; idPrefix: string; accuracy: number; not
   { name: 'holdout6', idPrefix: 'holdout_six-', accuracy: 0.78, note: 'non-native English, odds, durations; reached 0.786 (66/84) after later rounds, 0.738 (62/84) after its own; 0.655 (7 confidently wrong) when written' },
   { name: 'holdout7', idPrefix: 'holdout_seven-', accuracy: 0.76, note: 'tickets, lab notebooks, key=value data; reached 0.768 (43/56) after later rounds, 0.696 (39/56) after its own; 0.536 (4 confidently wrong) when written' },
   { name: 'holdout8', idPrefix: 'holdout_eight-', accuracy: 0.87, note: 'ratios, odds, shares of a total, emails, forum posts, exam parts, header tables; reached 0.875 (49/56); 0.446 (5 confidently wrong) when written' },
+  { name: 'holdout9', idPrefix: 'holdout_nine-', accuracy: 0.78, note: 'analytics, medicine, manufacturing, sports, reliability voices (CTR, NPV, yield, 71-for-85, MTBF, patient-days); reached 0.784 (40/51); 0.627 (32/51, 5 confidently wrong) when written' },
 ];
 const heldOutFile = (item: CorpusItem) => HELD_OUT.find((h) => item.id.startsWith(h.idPrefix));
 
