@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The Daytona Cloud test creates a billed sandbox: only `npm run test:live` (RK_LIVE_DAYTONA=1) runs it.
+    exclude: [...configDefaults.exclude, ...(process.env.RK_LIVE_DAYTONA === '1' ? [] : ['test/integration/daytona/live.test.ts'])],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Loopback emulators and servers must never go through a proxy.

@@ -1,6 +1,7 @@
 /**
- * Against Daytona Cloud itself. Runs only with DAYTONA_API_KEY and RK_LIVE_DAYTONA=1 (it creates a
- * billed sandbox for a few seconds); DAYTONA_API_URL / DAYTONA_TARGET / RK_DAYTONA_* are honoured.
+ * Against Daytona Cloud itself: `npm run test:live` with DAYTONA_API_KEY set (it creates a billed
+ * sandbox for a few seconds); vitest.config.ts leaves it out of `npm test`. DAYTONA_API_URL /
+ * DAYTONA_TARGET / RK_DAYTONA_* are honoured.
  * Every sandbox it creates is deleted (destroySandbox, then close() in `finally`).
  */
 import 'reflect-metadata';
@@ -10,9 +11,9 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import { DaytonaExecutor } from '../../../src/sandbox/daytona/daytona-executor.js';
 import { runRequest } from './daytona-fixtures.js';
 
-const live = Boolean(process.env.DAYTONA_API_KEY) && process.env.RK_LIVE_DAYTONA === '1';
+if (!process.env.DAYTONA_API_KEY) throw new Error('npm run test:live needs DAYTONA_API_KEY (a Daytona Cloud key)');
 
-describe.skipIf(!live)('Daytona Cloud (live)', () => {
+describe('Daytona Cloud (live)', () => {
   it('creates, reuses, runs, times out and deletes a real sandbox', { timeout: 240_000 }, async () => {
     const config = loadConfig({ overrides: { instanceId: `live-${Date.now().toString(36)}`, log: { level: 'warn' } } });
     const executor = new DaytonaExecutor(config, pino({ level: 'warn' }));

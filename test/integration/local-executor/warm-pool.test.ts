@@ -126,26 +126,28 @@ describe.each(MODES.flatMap((m) => WARM_PATHS.map((p) => [m, p] as const)))('war
     expect(second.stdout).toBe("True ['main.py'] []\n");
   });
 
-  it('removes System V IPC objects a job created (bubblewrap: the sandbox has its own IPC namespace)', async (ctx) => {
-    if (mode !== 'bubblewrap') ctx.skip(); // without an IPC namespace, the host's objects are not the pool's to remove
-    const create = 'import ctypes\nlibc = ctypes.CDLL(None)\nprint(libc.shmget(0x5243, 4096, 0o1666) >= 0, libc.semget(0x5244, 1, 0o1666) >= 0, libc.msgget(0x5245, 0o1666) >= 0)\n';
-    expect((await run(create)).stdout).toBe('True True True\n');
-    const look = 'print([len(open("/proc/sysvipc/" + t).read().splitlines()) - 1 for t in ("shm", "sem", "msg")])\n';
-    expect((await run(look)).stdout).toBe('[0, 0, 0]\n');
-  });
+  // Only bubblewrap gives the pool its own IPC namespace; without one the host's objects are not
+  // the pool's to remove (a documented limit), so the other layers do not register these tests.
+  if (mode === 'bubblewrap') {
+    it('removes System V IPC objects a job created (bubblewrap: the sandbox has its own IPC namespace)', async () => {
+      const create = 'import ctypes\nlibc = ctypes.CDLL(None)\nprint(libc.shmget(0x5243, 4096, 0o1666) >= 0, libc.semget(0x5244, 1, 0o1666) >= 0, libc.msgget(0x5245, 0o1666) >= 0)\n';
+      expect((await run(create)).stdout).toBe('True True True\n');
+      const look = 'print([len(open("/proc/sysvipc/" + t).read().splitlines()) - 1 for t in ("shm", "sem", "msg")])\n';
+      expect((await run(look)).stdout).toBe('[0, 0, 0]\n');
+    });
 
-  it('removes POSIX message queues a job created (bubblewrap: the sandbox has its own IPC namespace)', async (ctx) => {
-    if (mode !== 'bubblewrap') ctx.skip(); // without an IPC namespace, the host's queues are not the pool's to remove
-    const mq = (flags: string) => [
-      'import ctypes, os',
-      'libc = ctypes.CDLL(None, use_errno=True)',
-      'libc.mq_open.restype = ctypes.c_int',
-      `fd = libc.mq_open(b"/rk-cross-job", ${flags}, 0o666, None)`,
-      'print("open" if fd >= 0 else "absent:" + os.strerror(ctypes.get_errno()))',
-    ].join('\n');
-    expect((await run(mq('os.O_CREAT | os.O_RDWR'))).stdout).toBe('open\n');
-    expect((await run(mq('os.O_RDWR'))).stdout).toBe('absent:No such file or directory\n');
-  });
+    it('removes POSIX message queues a job created (bubblewrap: the sandbox has its own IPC namespace)', async () => {
+      const mq = (flags: string) => [
+        'import ctypes, os',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        'libc.mq_open.restype = ctypes.c_int',
+        `fd = libc.mq_open(b"/rk-cross-job", ${flags}, 0o666, None)`,
+        'print("open" if fd >= 0 else "absent:" + os.strerror(ctypes.get_errno()))',
+      ].join('\n');
+      expect((await run(mq('os.O_CREAT | os.O_RDWR'))).stdout).toBe('open\n');
+      expect((await run(mq('os.O_RDWR'))).stdout).toBe('absent:No such file or directory\n');
+    });
+  }
 
   it('gives every job pristine module state, environment and working folder', async () => {
     const taint = [
