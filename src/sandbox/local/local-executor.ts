@@ -95,7 +95,9 @@ export class LocalExecutor implements SandboxExecutor {
   /** The isolation probe has finished (or could not run): runs no longer start speculatively. */
   private probeSettled = false;
   private rootDir?: Promise<string>;
-  /** The seccomp filter file bubblewrap sandboxes load (null: off, or not built for this CPU). */
+  /** The seccomp program every sandbox loads (null: RK_SECCOMP=false, or none for this CPU), built once. */
+  private readonly seccompProgram: Buffer | null;
+  /** That program written to the work folder, for bwrap `--seccomp` and the launcher / zygote. */
   private seccompFile?: Promise<string | null>;
   private closed = false;
   private meanRunMs = 1000;
@@ -110,6 +112,7 @@ export class LocalExecutor implements SandboxExecutor {
     @inject(TOKENS.Logger) logger: Logger,
   ) {
     this.log = logger.child({ component: 'local-executor' });
+    this.seccompProgram = config.local.seccomp ? buildSeccompFilter() : null;
     const limit = config.local.maxConcurrency > 0 ? config.local.maxConcurrency : Math.max(1, cpus().length);
     this.limiter = new ConcurrencyLimiter(limit, config.local.maxQueue, () => ((this.limiter.queued + 1) / this.limiter.limit) * (this.meanRunMs / 1000));
   }
@@ -372,7 +375,7 @@ export class LocalExecutor implements SandboxExecutor {
   /** Writes the seccomp filter once into the work folder (RK_SECCOMP); null when there is none. */
   private seccompFilter(): Promise<string | null> {
     this.seccompFile ??= (async () => {
-      const filter = this.config.local.seccomp ? buildSeccompFilter() : null;
+      const filter = this.seccompProgram;
       if (!filter) return null;
       const path = join(await this.workRoot(), 'seccomp.bpf');
       await writeFile(path, filter, { mode: 0o600 });
@@ -717,7 +720,7 @@ export class LocalExecutor implements SandboxExecutor {
   }
 
   private seccompInForce(): boolean {
-    return this.config.local.seccomp && buildSeccompFilter() !== null;
+    return this.seccompProgram !== null;
   }
 
   private describeSeccomp(): string {
